@@ -1,0 +1,50 @@
+package io.orion.api.pool;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The pool of nodes and GPUs, and the vGPUs handed out from it. Provided by the controller;
+ * placements go through the active {@link io.orion.api.policy.SchedulingPolicy}.
+ */
+@ProviderType
+public interface PoolService {
+
+    /** A consistent snapshot of the pool now. */
+    PoolView snapshot();
+
+    /** Adds a node, or replaces its description (address, transports, GPUs) if it is known. */
+    void registerNode(String name, String address, java.util.Map<String, String> transports, List<GpuSpec> gpus);
+
+    /** Removes a node; its vGPUs are released and reported as lost. */
+    void removeNode(String name);
+
+    /** Marks a node as draining (no new vGPUs) or brings it back. */
+    void setDraining(String name, boolean draining);
+
+    /** Places the request with the active policy and, when it fits, records the allocation. */
+    AllocationResult allocate(VgpuRequest request, String owner);
+
+    /** Asks the active policy where a request would go, without taking anything. */
+    Placement place(VgpuRequest request);
+
+    /** Releases an allocation; false if it was not known. */
+    boolean release(String allocationId);
+
+    /**
+     * Changes a vGPU's memory and ratio. Fails with {@link IllegalArgumentException} naming the
+     * value when the GPU cannot carry the new size; nothing is changed then.
+     */
+    Vgpu resize(String vgpuId, long memoryMiB, int ratio);
+
+    List<Allocation> allocations();
+
+    Optional<Allocation> allocation(String allocationId);
+
+    /** Every vGPU of every allocation. */
+    default List<Vgpu> vgpus() {
+        return allocations().stream().flatMap(a -> a.vgpus().stream()).toList();
+    }
+}

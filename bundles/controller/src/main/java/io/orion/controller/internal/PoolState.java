@@ -1,0 +1,143 @@
+package io.orion.controller.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.orion.api.pool.Allocation;
+import io.orion.api.pool.GpuSpec;
+import io.orion.api.pool.GpuView;
+import io.orion.api.pool.NodeState;
+import io.orion.api.pool.NodeView;
+import io.orion.api.pool.PoolView;
+import io.orion.api.pool.Slot;
+import io.orion.api.pool.Vgpu;
+
+/**
+ * The pool's nodes, GPUs and allocations. Not thread-safe: {@link InMemoryPool} guards it with
+ * one lock. Every change publishes a new immutable {@link PoolView}; building one copies only the
+ * node list and the changed node's GPU list, so a change costs O(nodes + GPUs of one node).
+ */
+final class PoolState {
+
+    private final TreeMap<String, NodeView> nodes = new TreeMap<>();
+    /** Where each GPU is: node name and index, for O(1) updates. */
+    private final Map<String, GpuRef> gpuIndex = new HashMap<>();
+    private final Map<String, Allocation> allocations = new HashMap<>();
+    private final Map<String, Vgpu> vgpus = new HashMap<>();
+    private long version;
+    private PoolView view = PoolView.of(0, List.of());
+
+    private record GpuRef(String node, int index) {}
+
+    PoolView view() { return view; }
+
+    /** Adds or replaces a node. A replaced node keeps the usage of GPUs it still has. */
+    void putNode(String name, String address, Map<String, String> transports, List<GpuSpec> gpus, NodeState state) {
+        NodeView old = nodes.get(name);
+        List<GpuView> views = new ArrayList<>(gpus.size());
+        for (int i = 0; i < gpus.size(); i++) {
+            GpuSpec spec = gpus.get(i);
+            GpuRef ref = gpuIndex.get(spec.uuid());
+            if (ref != null && !ref.node().equals(name))
+                throw new IllegalArgumentException("GPU " + spec.uuid() + " is already registered by node " + ref.node());
+            GpuView before = old == null ? null : findGpu(old, spec.uuid());
+            views.add(before == null ? new GpuView(spec, name, i, 0, 0, 0)
+                    : new GpuView(spec, name, i, before.usedMemoryMiB(), before.usedRatio(), before.vgpuCount()));
+        }
+        if (old != null) old.gpus().forEach(g -> gpuIndex.remove(g.uuid()));
+        for (GpuView g : views) gpuIndex.put(g.uuid(), new GpuRef(name, g.index()));
+        nodes.put(name, new NodeView(name, address, transports, state, views));
+        publish();
+    }
+
+    private static GpuView findGpu(NodeView node, String uuid) {
+        for (GpuView g : node.gpus()) if (g.uuid().equals(uuid)) return g;
+        return null;
+    }
+
+    NodeView node(String name) { return nodes.get(name); }
+
+    void removeNode(String name) {
+        NodeView old = nodes.remove(name);
+        if (old != null) {
+            old.gpus().forEach(g -> gpuIndex.remove(g.uuid()));
+            publish();
+        }
+    }
+
+    void setState(String name, NodeState state) {
+        NodeView n = nodes.get(name);
+        if (n == null) throw new IllegalArgumentException("no node named '" + name + "' in the pool");
+        nodes.put(name, new NodeView(n.name(), n.address(), n.transports(), state, n.gpus()));
+        publish();
+    }
+
+    GpuView gpu(String uuid) {
+        GpuRef ref = gpuIndex.get(uuid);
+        return ref == null ? null : nodes.get(ref.node()).gpus().get(ref.index());
+    }
+
+    /** Records an allocation whose slots were checked; charges its GPUs. */
+    void addAllocation(Allocation a) {
+        allocations.put(a.id(), a);
+        for (Vgpu v : a.vgpus()) {
+            vgpus.put(v.id(), v);
+            replaceGpu(gpu(v.gpuUuid()).plus(v.memoryMiB(), v.ratio()));
+        }
+        publish();
+    }
+
+    Allocation removeAllocation(String id) {
+        Allocation a = allocations.remove(id);
+        if (a == null) return null;
+        for (Vgpu v : a.vgpus()) {
+            vgpus.remove(v.id());
+            GpuView g = gpu(v.gpuUuid());
+            if (g != null) replaceGpu(g.minus(v.memoryMiB(), v.ratio()));
+        }
+        publish();
+        return a;
+    }
+
+    /** Replaces one vGPU of an allocation by a resized copy; the caller checked that it fits. */
+    void replaceVgpu(Vgpu resized) {
+        Vgpu old = vgpus.put(resized.id(), resized);
+        Allocation a = allocations.get(resized.allocationId());
+        List<Vgpu> list = new ArrayList<>(a.vgpus());
+        list.replaceAll(v -> v.id().equals(resized.id()) ? resized : v);
+        allocations.put(a.id(), new Allocation(a.id(), a.request(), list, a.owner(), a.created()));
+        GpuView g = gpu(resized.gpuUuid());
+        replaceGpu(g.minus(old.memoryMiB(), old.ratio()).plus(resized.memoryMiB(), resized.ratio()));
+        publish();
+    }
+
+    Vgpu vgpu(String id) { return vgpus.get(id); }
+
+    Allocation allocation(String id) { return allocations.get(id); }
+
+    List<Allocation> allocations() { return List.copyOf(allocations.values()); }
+
+    /** Allocations with a vGPU on any GPU of the node. */
+    List<Allocation> allocationsOn(String node) {
+        return allocations.values().stream().filter(a -> a.vgpus().stream().anyMatch(v -> v.node().equals(node))).toList();
+    }
+
+    boolean isKnownSlot(Slot s) {
+        GpuRef ref = gpuIndex.get(s.gpuUuid());
+        return ref != null && ref.node().equals(s.node());
+    }
+
+    private void replaceGpu(GpuView g) {
+        NodeView n = nodes.get(g.node());
+        List<GpuView> gpus = new ArrayList<>(n.gpus());
+        gpus.set(g.index(), g);
+        nodes.put(n.name(), new NodeView(n.name(), n.address(), n.transports(), n.state(), gpus));
+    }
+
+    private void publish() {
+        view = PoolView.of(++version, new ArrayList<>(nodes.values()));
+    }
+}
