@@ -131,17 +131,18 @@ public final class PlatformCore implements Platform {
         selection = now;
         if (before == null) return;
         String was = describe(before.policy()), is = describe(now.policy());
-        if (!was.equals(is) || before.policyIsFallback() != now.policyIsFallback()) {
+        if (!before.policy().equals(now.policy()) || before.policyIsFallback() != now.policyIsFallback()) {
+            String isName = now.policy().map(PluginEntry::name).orElse("");
             if (now.policy().isEmpty())
                 LOG.warn("no scheduling policy available: neither '{}' nor the fallback '{}' is installed; placements fail until one is",
                         settings.policy(), settings.fallbackPolicy());
             else if (now.policyIsFallback())
-                LOG.warn("policy '{}' is not installed; falling back to '{}'", settings.policy(), is);
+                LOG.warn("policy '{}' is not installed; falling back to '{}' ({})", settings.policy(), isName, is);
             else
-                LOG.info("scheduling policy is now '{}' (was {})", is, was);
+                LOG.info("scheduling policy is now '{}' ({}; was {})", isName, is, was);
         }
         String wasB = describe(before.backend()), isB = describe(now.backend());
-        if (!wasB.equals(isB)) LOG.info("GPU backend for new sessions is now {} (was {})", isB, wasB);
+        if (!before.backend().equals(now.backend())) LOG.info("GPU backend for new sessions is now {} (was {})", isB, wasB);
         if (cause == PluginKind.TRANSPORT || !before.transports().equals(now.transports()))
             LOG.debug("transports in use: {}", now.transports().stream().map(PluginEntry::name).toList());
     }
@@ -157,7 +158,7 @@ public final class PlatformCore implements Platform {
     }
 
     private static String describe(Optional<? extends PluginEntry<?>> entry) {
-        return entry.map(e -> e.name() + " (" + e.bundle() + " " + e.version() + ")").orElse("none");
+        return entry.map(e -> e.name() + " from " + e.bundle() + " " + e.version()).orElse("none");
     }
 
     // ---- Platform ---------------------------------------------------------------------------

@@ -36,7 +36,11 @@ final class PtxLexer {
                 out.add(number());
             } else if (isNameStart(c)) {
                 int start = pos++;
-                while (pos < src.length() && isNamePart(src.charAt(pos))) pos++;
+                while (pos < src.length()) {
+                    if (isNamePart(src.charAt(pos))) pos++;
+                    else if (src.startsWith("::", pos)) pos += 2; // ld.shared::cta, .L2::128B
+                    else break;
+                }
                 out.add(new Token(Token.Kind.NAME, src.substring(start, pos), line));
             } else if (",;:[]{}()+-!|@<>=".indexOf(c) >= 0) {
                 out.add(new Token(Token.Kind.PUNCT, String.valueOf(c), line));
