@@ -20,7 +20,8 @@ final class DeviceRanges {
         }
     }
 
-    private final ConcurrentSkipListMap<Long, Range> ranges = new ConcurrentSkipListMap<>() // user-space addresses are below 2^63;
+    /** By base address; user-space addresses are below 2^63, so signed order is address order. */
+    private final ConcurrentSkipListMap<Long, Range> ranges = new ConcurrentSkipListMap<>();
 
     void add(long base, long size, Kind kind) {
         ranges.put(base, new Range(base, size, kind));
