@@ -42,25 +42,37 @@ public final class RemoteConsole {
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public RemoteConsole(@Reference CommandProcessor processor, RemoteConsoleConfig config) {
+    public RemoteConsole(@Reference CommandProcessor processor, RemoteConsoleConfig config,
+                         org.osgi.framework.BundleContext context) {
         this.processor = processor;
         ServerSocket s = null;
+        int port = config.port() >= 0 ? config.port() : launcherPort(context.getProperty("orion.console.port"));
         if (config.enabled()) {
             try {
                 s = new ServerSocket();
                 s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()));
+                s.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port));
                 LOG.info("remote console on {}:{} (bin/orion console)", config.host(), s.getLocalPort());
                 ServerSocket listening = s;
                 Thread.ofPlatform().daemon().name("orion-console-accept").start(() -> acceptLoop(listening));
             } catch (IOException e) {
                 LOG.error("remote console cannot listen on {}:{}: {}; set {} port to another value",
-                        config.host(), config.port(), e.getMessage(), PID);
+                        config.host(), port, e.getMessage(), PID);
                 closeQuietly(s);
                 s = null;
             }
         }
         this.server = s;
+    }
+
+    static int launcherPort(String property) {
+        if (property == null || property.isBlank()) return 9124;
+        try {
+            return Integer.parseInt(property.trim());
+        } catch (NumberFormatException e) {
+            LOG.warn("orion.console.port '{}' is not a port number; using 9124", property);
+            return 9124;
+        }
     }
 
     /** The bound port, or -1 when not listening. */

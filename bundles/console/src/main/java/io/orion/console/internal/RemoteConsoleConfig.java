@@ -13,6 +13,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Host", description = "Address to bind; keep it on loopback: the console is not authenticated.")
     String host() default "127.0.0.1";
 
-    @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "TCP port; 0 picks a free one.")
-    int port() default 9124;
+    @AttributeDefinition(name = "Port", min = "-1", max = "65535",
+            description = "TCP port; 0 picks a free one; -1 takes the launcher's (ORION_CONSOLE_PORT, else 9124).")
+    int port() default -1;
 }

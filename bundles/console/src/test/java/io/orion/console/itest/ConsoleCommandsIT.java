@@ -1,0 +1,146 @@
+package io.orion.console.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.orion.api.platform.Platform;
+import io.orion.api.policy.SchedulingPolicy;
+import io.orion.api.pool.GpuSpec;
+import io.orion.api.pool.PoolService;
+import io.orion.api.pool.VgpuRequest;
+import io.orion.logging.LogHistory;
+import io.orion.testing.Await;
+import io.orion.testing.Configs;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+/** The orion console commands give their documented output, in a real framework with Gogo. */
+@ExtendWith(ServiceExtension.class)
+class ConsoleCommandsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @InjectService CommandProcessor processor;
+    @InjectService Platform platform;
+    @InjectService PoolService pool;
+    @InjectService ConfigurationAdmin cm;
+    @InjectService LogHistory log;
+
+    private CommandSession session;
+
+    @BeforeEach
+    void open() {
+        session = processor.createSession(InputStream.nullInputStream(), new PrintStream(new ByteArrayOutputStream()), System.err);
+        session.put("SCOPE", "orion:gogo:*");
+        Await.until("both policies", WAIT, () -> platform.plugins(io.orion.api.platform.PluginKind.POLICY).size() == 2);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        session.close();
+        Configs.reset(cm, "io.orion.core");
+        Configs.reset(cm, "io.orion.policy.binpack");
+        pool.allocations().forEach(a -> pool.release(a.id()));
+        pool.removeNode("node-1");
+    }
+
+    private String run(String command) throws Exception {
+        Object result = session.execute(command);
+        return result == null ? "" : result.toString();
+    }
+
+    @Test
+    void helpNamesEveryCommand() throws Exception {
+        String help = run("orion:help");
+        for (String c : List.of("status", "policy", "backend", "transport", "pool", "config"))
+            assertTrue(help.contains("orion:" + c), c + " missing from help:\n" + help);
+        assertTrue(run("orion:pool --help").startsWith("usage:"));
+        assertTrue(run("orion:policy --help").contains("orion:policy use NAME"));
+    }
+
+    @Test
+    void policyListAndUse() throws Exception {
+        String list = run("orion:policy");
+        assertTrue(list.lines().anyMatch(l -> l.startsWith("*") && l.contains("binpack")), list);
+        assertTrue(list.lines().anyMatch(l -> !l.startsWith("*") && l.contains("spread") && l.contains("io.orion.policy.spread")), list);
+        assertEquals("scheduling policy is now 'spread'\n", run("orion:policy use spread"));
+        assertEquals("spread", platform.activePolicy().map(SchedulingPolicy::name).orElse(""));
+        assertTrue(run("orion:policy list").lines().anyMatch(l -> l.startsWith("*") && l.contains("spread")));
+        String refused = run("orion:policy use nope");
+        assertTrue(refused.contains("'nope'") && refused.contains("binpack, spread"), refused);
+        assertTrue(run("orion:policy frobnicate").contains("unknown action 'frobnicate'"));
+    }
+
+    @Test
+    void poolShowsNodesGpusAndVgpus() throws Exception {
+        assertTrue(run("orion:pool nodes").contains("no nodes"));
+        pool.registerNode("node-1", "10.1.2.3", Map.of("tcp", "tcp://10.1.2.3:9960"),
+                List.of(new GpuSpec("GPU-aaaa", "NVIDIA H200", 143771, 132, 9, 0, 16)));
+        pool.allocate(VgpuRequest.of(1, 8192, 25).withGroup("pod-7"), "pid 99");
+        String all = run("orion:pool");
+        assertTrue(all.contains("node-1") && all.contains("10.1.2.3") && all.contains("tcp"), all);
+        assertTrue(all.contains("GPU-aaaa") && all.contains("8192/143771") && all.contains("25%") && all.contains("1/16"), all);
+        assertTrue(all.contains("pid 99") && all.contains("pod-7"), all);
+        assertTrue(run("orion:pool bogus").contains("unknown part 'bogus'"));
+        String status = run("orion:status");
+        assertTrue(status.contains("role") && status.contains("1 node(s), 1 GPU(s), 1 vGPU(s)"), status);
+        assertTrue(status.contains("policy      binpack"), status);
+    }
+
+    @Test
+    void configIsTypedAndChecked() throws Exception {
+        assertTrue(run("orion:config").contains("io.orion.core"));
+        String get = run("orion:config get io.orion.core policy");
+        assertTrue(get.contains("policy") && get.contains("binpack") && get.contains("default"), get);
+        String tooBig = run("orion:config set io.orion.policy.binpack memoryWeight 2");
+        assertTrue(tooBig.contains("'2'") && tooBig.contains("maximum"), tooBig);
+        String notNumber = run("orion:config set io.orion.policy.binpack memoryWeight heavy");
+        assertTrue(notNumber.contains("'heavy' is not a number"), notNumber);
+        String noKey = run("orion:config set io.orion.policy.binpack weight 1");
+        assertTrue(noKey.contains("no property 'weight'") && noKey.contains("memoryWeight"), noKey);
+        assertEquals("io.orion.policy.binpack memoryWeight = 0.75\n", run("orion:config set io.orion.policy.binpack memoryWeight 0.75"));
+        assertTrue(run("orion:config get io.orion.policy.binpack memoryWeight").contains("0.75"));
+        assertEquals("io.orion.core transports = tcp,shm\n", run("orion:config set io.orion.core transports tcp,shm"));
+    }
+
+    @Test
+    void pluginListsSayWhenNothingIsInstalled() throws Exception {
+        assertEquals("no backend installed\n", run("orion:backend"));
+        assertEquals("no transport installed\n", run("orion:transport list"));
+    }
+
+    @Test
+    void remoteConsoleAnswersOverTcp() throws Exception {
+        Pattern p = Pattern.compile("remote console on 127\\.0\\.0\\.1:(\\d+)");
+        int port = Await.value("the remote console's port in the log", WAIT, () -> log.recent(1000).stream()
+                .map(r -> p.matcher(r.message())).filter(Matcher::find).map(m -> Integer.valueOf(m.group(1))).findFirst().orElse(null));
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write("orion:policy\npolicy\nexit\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("Orion vGPU console."), answer);
+            assertEquals(2, answer.split("io.orion.policy.binpack", -1).length - 1, "both commands answered:\n" + answer);
+        }
+    }
+}
