@@ -49,6 +49,7 @@ public final class PlatformCore implements Platform {
     private final List<PlatformListener> listeners = new CopyOnWriteArrayList<>();
 
     private final String role;
+    private final BundleContext context;
     private final ConfigurationAdmin configAdmin;
     private volatile Selection.Settings settings;
     private volatile Selection selection;
@@ -58,6 +59,7 @@ public final class PlatformCore implements Platform {
                         @Reference ConfigurationAdmin configAdmin) {
         String r = context.getProperty(ROLE_PROPERTY);
         this.role = r == null || r.isBlank() ? "standalone" : r.trim();
+        this.context = context;
         this.configAdmin = configAdmin;
         this.settings = Selection.Settings.from(config);
         reselect(null);
@@ -129,7 +131,7 @@ public final class PlatformCore implements Platform {
         Selection before = selection;
         Selection now = Selection.of(settings, policies, backends, transports);
         selection = now;
-        if (before == null) return;
+        if (before == null || shuttingDown()) return; // plugins leaving at shutdown are no news
         String was = describe(before.policy()), is = describe(now.policy());
         if (!before.policy().equals(now.policy()) || before.policyIsFallback() != now.policyIsFallback()) {
             String isName = now.policy().map(PluginEntry::name).orElse("");
@@ -145,6 +147,14 @@ public final class PlatformCore implements Platform {
         if (!before.backend().equals(now.backend())) LOG.info("GPU backend for new sessions is now {} (was {})", isB, wasB);
         if (cause == PluginKind.TRANSPORT || !before.transports().equals(now.transports()))
             LOG.debug("transports in use: {}", now.transports().stream().map(PluginEntry::name).toList());
+    }
+
+    private boolean shuttingDown() {
+        try {
+            return context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true; // our context is already invalid
+        }
     }
 
     private void notifyListeners(PluginKind kind) {
