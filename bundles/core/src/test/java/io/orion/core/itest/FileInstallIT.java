@@ -24,7 +24,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
-/** A policy bundle dropped into the watched folder becomes selectable; deleting it falls back. */
+/**
+ * A policy bundle dropped into the watched folder becomes selectable, a newer version dropped
+ * over it replaces it, and deleting it falls back to the default with a log line saying so.
+ */
 @ExtendWith(ServiceExtension.class)
 class FileInstallIT {
 
@@ -44,6 +47,24 @@ class FileInstallIT {
         return platform.activePolicy().map(SchedulingPolicy::name).orElse("");
     }
 
+    /** A copy of a bundle jar with another Bundle-Version, as a newer build of it would have. */
+    private static void withVersion(Path jar, Path copy, String version) throws java.io.IOException {
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest m = new java.util.jar.Manifest(in.getManifest());
+            m.getMainAttributes().putValue("Bundle-Version", version);
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(copy), m)) {
+                for (var e : java.util.Collections.list(in.entries())) {
+                    if (e.getName().equals("META-INF/MANIFEST.MF")) continue;
+                    out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                    try (var data = in.getInputStream(e)) {
+                        data.transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+            }
+        }
+    }
+
     private boolean installed(String name) {
         return platform.plugins(PluginKind.POLICY).stream().anyMatch(i -> i.name().equals(name));
     }
@@ -59,6 +80,15 @@ class FileInstallIT {
         Await.until("the dropped spread policy to be installed", WAIT, () -> installed("spread"));
         platform.selectPolicy("spread");
         assertEquals("spread", active());
+
+        // A newer version dropped over it replaces the old one (same bundle, updated), and stays in use.
+        long id = Bundles.find(framework, "io.orion.policy.spread").orElseThrow().getBundleId();
+        Path newer = Path.of(framework.getProperty("orion.itest.bundles"), "spread-0.1.1.jar"); // outside the watched folder
+        withVersion(dropped, newer, "0.1.1");
+        Files.move(newer, dropped, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Await.until("spread 0.1.1 to replace 0.1.0", WAIT, () -> Bundles.find(framework, "io.orion.policy.spread")
+                .map(b -> b.getVersion().toString().equals("0.1.1") && b.getBundleId() == id).orElse(false));
+        Await.until("spread to be in use again after the update", WAIT, () -> active().equals("spread"));
 
         try (LogCapture capture = new LogCapture(log)) {
             Files.delete(dropped);
