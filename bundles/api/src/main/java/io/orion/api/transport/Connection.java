@@ -25,9 +25,14 @@ public interface Connection {
 
     /**
      * Memory shared with the client, where this connection's bulk payloads live instead of
-     * travelling in frames (the shm transport); empty for transports that copy.
+     * travelling in frames (the shm transport); empty for transports that copy. It stays mapped
+     * until the handler's {@code onClosed} has returned, so that the handler can first wait for
+     * device copies that still read or write it.
      */
     default Optional<MemorySegment> sharedRegion() { return Optional.empty(); }
+
+    /** The largest frame (header included) {@link #send} accepts on this connection. */
+    default int maxFrameSize() { return Integer.MAX_VALUE; }
 
     /** Closes the connection; the handler's {@code onClosed} follows. Idempotent. */
     void close();

@@ -11,6 +11,9 @@ public interface FrameHandler {
     /** One complete frame. The buffer is only valid during the call. */
     void onFrame(ByteBuffer frame);
 
-    /** The connection ended; {@code cause} is null for an orderly close. */
+    /**
+     * The connection ended; {@code cause} is null for an orderly close by the client, a
+     * {@link TransportClosedException} when the transport closed it because it is closing itself.
+     */
     void onClosed(Throwable cause);
 }
