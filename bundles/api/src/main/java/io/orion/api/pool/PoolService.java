@@ -33,6 +33,9 @@ public interface PoolService {
     /** Releases an allocation; false if it was not known. */
     boolean release(String allocationId);
 
+    /** Releases an allocation, saying why (shown in events and logs); false if it was not known. */
+    boolean release(String allocationId, String why);
+
     /**
      * Changes a vGPU's memory and ratio. Fails with {@link IllegalArgumentException} naming the
      * value when the GPU cannot carry the new size; nothing is changed then.
@@ -47,4 +50,22 @@ public interface PoolService {
     default List<Vgpu> vgpus() {
         return allocations().stream().flatMap(a -> a.vgpus().stream()).toList();
     }
+
+    /**
+     * A server's heartbeat: the node is alive, this is its usage, and these allocations still
+     * have a client (their leases are renewed). Answers the vGPUs the controller holds on this
+     * node, at their current size, so the server can reconcile what it missed.
+     *
+     * @throws IllegalArgumentException for a node that is not registered (register it first)
+     */
+    List<Vgpu> heartbeat(String node, NodeReport report);
+
+    /** Renews an allocation's lease by hand (a client may do this); false if it is not known. */
+    boolean renew(String allocationId);
+
+    /** Liveness and last report of a node. */
+    Optional<NodeStatus> nodeStatus(String node);
+
+    /** The most recent events, oldest first, at most {@code max}. */
+    List<PoolEvent> events(int max);
 }

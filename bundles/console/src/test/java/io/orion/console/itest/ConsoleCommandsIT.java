@@ -42,14 +42,15 @@ class ConsoleCommandsIT {
 
     @InjectService CommandProcessor processor;
     @InjectService Platform platform;
-    @InjectService PoolService pool;
+    private PoolService pool;
     @InjectService ConfigurationAdmin cm;
     @InjectService LogHistory log;
 
     private CommandSession session;
 
     @BeforeEach
-    void open() {
+    void open() throws Exception {
+        pool = io.orion.testing.Controller.inMemory(io.orion.testing.Bundles.framework(getClass()), cm);
         session = processor.createSession(InputStream.nullInputStream(), new PrintStream(new ByteArrayOutputStream()), System.err);
         session.put("SCOPE", "orion:gogo:*");
         Await.until("both policies", WAIT, () -> platform.plugins(io.orion.api.platform.PluginKind.POLICY).size() == 2);

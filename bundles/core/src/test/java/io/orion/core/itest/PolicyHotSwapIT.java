@@ -44,8 +44,8 @@ class PolicyHotSwapIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @InjectService Platform platform;
-    @InjectService PoolService pool;
     @InjectService ConfigurationAdmin cm;
+    private PoolService pool;
 
     private BundleContext framework;
     private String binpackLocation;
@@ -53,6 +53,7 @@ class PolicyHotSwapIT {
     @BeforeEach
     void pool() throws Exception {
         framework = Bundles.framework(getClass());
+        pool = io.orion.testing.Controller.inMemory(framework, cm);
         binpackLocation = Bundles.find(framework, "io.orion.policy.binpack").orElseThrow().getLocation();
         // Node a's GPU already carries a vGPU; node b's is empty. Binpack adds to a, spread picks b.
         pool.registerNode("a", "10.0.0.1", Map.of("tcp", "tcp://a:9960"), List.of(new GpuSpec("GPU-a", "NVIDIA H200", 143771, 132, 9, 0, 16)));

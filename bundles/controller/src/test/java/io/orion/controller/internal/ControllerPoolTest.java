@@ -33,7 +33,7 @@ import io.orion.policy.testkit.GpuModels;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class InMemoryPoolTest {
+class ControllerPoolTest {
 
     /** A platform whose policy the test sets; the real core is tested in its own module. */
     static final class FixedPlatform implements Platform {
@@ -49,19 +49,41 @@ class InMemoryPoolTest {
         @Override public List<Transport> activeTransports() { return List.of(); }
     }
 
+    /** A clock the test moves by hand. */
+    static final class TestClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2026-11-28T12:00:00Z");
+        @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+        @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public java.time.Instant instant() { return now; }
+        void advance(int seconds) { now = now.plusSeconds(seconds); }
+    }
+
+    static ControllerConfig config(int leaseSeconds, int heartbeatSeconds, int missed) {
+        return new ControllerConfig() {
+            @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return ControllerConfig.class; }
+            @Override public int leaseSeconds() { return leaseSeconds; }
+            @Override public int heartbeatSeconds() { return heartbeatSeconds; }
+            @Override public int missedHeartbeats() { return missed; }
+            @Override public String store_target() { return "(orion.store=memory)"; }
+            @Override public int eventHistory() { return 100; }
+        };
+    }
+
     private FixedPlatform platform;
-    private InMemoryPool pool;
+    private ControllerPool pool;
+    private final TestClock clock = new TestClock();
+    private final MemoryStore store = new MemoryStore();
 
     @BeforeEach
     void setUp() {
         platform = new FixedPlatform(new BinpackPolicy());
-        pool = new InMemoryPool(platform);
+        pool = new ControllerPool(platform, store, config(30, 5, 3), clock, false);
         pool.registerNode("n1", "10.0.0.1", Map.of("tcp", "tcp://n1:9960"),
                 List.of(GpuModels.h200("GPU-1"), GpuModels.h200("GPU-2")));
         pool.registerNode("n2", "10.0.0.2", Map.of("tcp", "tcp://n2:9960"), List.of(GpuModels.t4("GPU-3")));
     }
 
-    private static GpuView gpu(InMemoryPool p, String uuid) {
+    private static GpuView gpu(ControllerPool p, String uuid) {
         return p.snapshot().gpus().filter(g -> g.uuid().equals(uuid)).findFirst().orElseThrow();
     }
 
