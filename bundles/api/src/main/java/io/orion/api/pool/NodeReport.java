@@ -12,9 +12,9 @@ import java.util.List;
  */
 public record NodeReport(List<GpuUsage> gpus, List<VgpuUsage> vgpus, List<String> liveAllocations) {
     public NodeReport {
-        gpus = List.copyOf(gpus);
-        vgpus = List.copyOf(vgpus);
-        liveAllocations = List.copyOf(liveAllocations);
+        gpus = gpus == null ? List.of() : List.copyOf(gpus);
+        vgpus = vgpus == null ? List.of() : List.copyOf(vgpus);
+        liveAllocations = liveAllocations == null ? List.of() : List.copyOf(liveAllocations);
     }
 
     public static NodeReport empty() {

@@ -63,6 +63,12 @@ public interface PoolService {
     /** Renews an allocation's lease by hand (a client may do this); false if it is not known. */
     boolean renew(String allocationId);
 
+    /** When an allocation's lease runs out unless renewed; empty if it is not known. */
+    Optional<java.time.Instant> leaseUntil(String allocationId);
+
+    /** How often servers are expected to heartbeat; a server silent for a few intervals is marked down. */
+    java.time.Duration heartbeatInterval();
+
     /** Liveness and last report of a node. */
     Optional<NodeStatus> nodeStatus(String node);
 

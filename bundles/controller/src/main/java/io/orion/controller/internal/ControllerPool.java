@@ -177,8 +177,13 @@ public final class ControllerPool implements PoolService {
         }
     }
 
-    /** When an allocation's lease runs out, if it is live. */
-    Optional<Instant> leaseOf(String allocationId) {
+    @Override
+    public java.time.Duration heartbeatInterval() {
+        return Duration.ofSeconds(config.heartbeatSeconds());
+    }
+
+    @Override
+    public Optional<Instant> leaseUntil(String allocationId) {
         lock.lock();
         try {
             return Optional.ofNullable(leases.get(allocationId));

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
@@ -41,7 +42,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 public final class JsonProvider implements MessageBodyReader<Object>, MessageBodyWriter<Object> {
 
     private final ObjectMapper mapper = new ObjectMapper()
-            .findAndRegisterModules()
+            .registerModule(new JavaTimeModule())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
             .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
