@@ -58,6 +58,7 @@ public final class OrionCommands {
               orion:config [list]                   configurations that can be set (PIDs)
               orion:config get PID [KEY]            a configuration's values (and defaults)
               orion:config set PID KEY VALUE        set a value (a list: V1,V2); checked against its description first
+            """ + PoolCommands.HELP.indent(2) + """
               orion:help                            this text
             Each command also takes --help.
             """;

@@ -47,11 +47,12 @@ class ConsoleCommandsIT {
     @InjectService LogHistory log;
 
     private CommandSession session;
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     @BeforeEach
     void open() throws Exception {
         pool = io.orion.testing.Controller.inMemory(io.orion.testing.Bundles.framework(getClass()), cm);
-        session = processor.createSession(InputStream.nullInputStream(), new PrintStream(new ByteArrayOutputStream()), System.err);
+        session = processor.createSession(InputStream.nullInputStream(), new PrintStream(printed, true, StandardCharsets.UTF_8), System.err);
         session.put("SCOPE", "orion:gogo:*");
         Await.until("both policies", WAIT, () -> platform.plugins(io.orion.api.platform.PluginKind.POLICY).size() == 2);
     }
@@ -128,6 +129,49 @@ class ConsoleCommandsIT {
     void pluginListsSayWhenNothingIsInstalled() throws Exception {
         assertEquals("no backend installed\n", run("orion:backend"));
         assertEquals("no transport installed\n", run("orion:transport list"));
+    }
+
+    @Test
+    void drainShowsProgressUntilTheNodeIsEmpty() throws Exception {
+        pool.registerNode("node-1", "10.1.2.3", Map.of(), List.of(new GpuSpec("GPU-aaaa", "NVIDIA H200", 143771, 132, 9, 0, 16),
+                new GpuSpec("GPU-bbbb", "NVIDIA H200", 143771, 132, 9, 0, 16)));
+        var a = ((io.orion.api.pool.AllocationResult.Granted) pool.allocate(VgpuRequest.of(2, 1000, 10), "x")).allocation();
+        var b = ((io.orion.api.pool.AllocationResult.Granted) pool.allocate(VgpuRequest.of(1, 1000, 10), "y")).allocation();
+        var drain = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return run("orion:node drain node-1");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Await.until("the drain to start", WAIT, () -> printed.toString(StandardCharsets.UTF_8).contains("3 vGPU(s) left"));
+        CommandSession other = processor.createSession(InputStream.nullInputStream(), new PrintStream(new ByteArrayOutputStream()), System.err);
+        other.put("SCOPE", "orion:gogo:*");
+        assertTrue(String.valueOf(other.execute("orion:node")).contains("draining"), "a second console sees the drain");
+        other.close();
+        pool.release(a.id());
+        Await.until("progress after a release", WAIT, () -> printed.toString(StandardCharsets.UTF_8).contains("1 vGPU(s) left"));
+        pool.release(b.id());
+        String result = drain.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(result.contains("node-1 is drained"), result);
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("node-1: draining, 0 vGPU(s) left"));
+        assertEquals("node-1 takes new vGPUs again\n", run("orion:node undrain node-1"));
+    }
+
+    @Test
+    void vgpuResizeReleaseAndEvents() throws Exception {
+        pool.registerNode("node-1", "10.1.2.3", Map.of(), List.of(new GpuSpec("GPU-aaaa", "Tesla T4", 15360, 40, 7, 5, 8)));
+        var a = ((io.orion.api.pool.AllocationResult.Granted) pool.allocate(VgpuRequest.of(1, 1000, 10), "pid 5")).allocation();
+        String vgpu = a.vgpus().get(0).id();
+        assertTrue(run("orion:vgpu").contains(vgpu));
+        assertEquals(vgpu + " is now 2000 MiB / 20%\n", run("orion:vgpu resize " + vgpu + " 2000 20"));
+        assertTrue(run("orion:vgpu resize " + vgpu + " lots 20").contains("MEMORY_MIB 'lots' is not a whole number"));
+        assertTrue(run("orion:vgpu resize " + vgpu + " 99999 20").contains("does not fit"));
+        assertEquals("released " + a.id() + "\n", run("orion:vgpu release " + a.id()));
+        assertTrue(run("orion:vgpu release " + a.id()).contains("no allocation"));
+        String events = run("orion:events 10");
+        assertTrue(events.contains("resized") && events.contains("released"), events);
+        assertTrue(run("orion:events many").contains("not a whole number"));
     }
 
     @Test
