@@ -21,8 +21,8 @@ done
 [ -n "$inc" ] || unavailable "no cuda.h found (set CUDA_INCLUDE)"
 
 flags=(-std=c11 -O2 -g -fPIC -shared -Wall -Wextra -Werror -pthread)
-gcc "${flags[@]}" -I"$inc" -Wl,-soname,libcuda.so.1 -o "$out/cuda/libcuda.so.1" "$src/fakecuda.c"
+gcc "${flags[@]}" -I"$inc" -Wl,-soname,libcuda.so.1 -o "$out/cuda/libcuda.so.1" "$src/fakecuda.c" -lm
 ln -sf libcuda.so.1 "$out/cuda/libcuda.so"
-gcc "${flags[@]}" -I"$inc" -DFAKE_OLD_DRIVER -Wl,-soname,libcuda.so.1 -o "$out/cuda-old/libcuda.so.1" "$src/fakecuda.c"
+gcc "${flags[@]}" -I"$inc" -DFAKE_OLD_DRIVER -Wl,-soname,libcuda.so.1 -o "$out/cuda-old/libcuda.so.1" "$src/fakecuda.c" -lm
 gcc "${flags[@]}" -Wl,-soname,libnvidia-ml.so.1 -o "$out/nvml/libnvidia-ml.so.1" "$src/fakenvml.c"
 echo "$inc" > "$out/CUDA_INCLUDE"

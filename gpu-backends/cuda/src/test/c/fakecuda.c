@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <cuda.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@
 
 #define EXPORT __attribute__((visibility("default")))
 #define DEVICES 2
-#define DEVICE_MEMORY (512ull << 20)
+#define DEVICE_MEMORY (16ull << 30) /* address space only: malloc commits pages when touched */
 #define MAX_SHARED 49152u
 
 /* ---- state -------------------------------------------------------------------------------- */
@@ -190,6 +191,15 @@ static CUresult stream_of(CUcontext c, CUstream s) {
 }
 
 static double *busy(CUcontext c, CUstream s) { return s ? &s->busy_until : &c->busy_until; }
+
+static double legacy_busy(CUcontext c);
+
+/* When work queued now on s can start: after s's work, and for the legacy stream and blocking
+ * streams also after each other's (non-blocking streams do not wait for the legacy stream). */
+static double stream_busy(CUcontext c, CUstream s) {
+    if (!s) return legacy_busy(c);
+    return s->flags == CU_STREAM_NON_BLOCKING ? s->busy_until : maxd(s->busy_until, c->busy_until);
+}
 
 /* ---- init, version, errors ------------------------------------------------------------------ */
 
@@ -586,7 +596,7 @@ static void k_saxpy(struct launch *L, unsigned bx, unsigned by, unsigned bz) {
         if ((int) i >= n) continue;
         float *x = dev(L, ARG(uintptr_t, 8) + 4 * i, 4), *y = dev(L, ARG(uintptr_t, 16) + 4 * i, 4);
         if (!x || !y) return;
-        *y = a * *x + *y;
+        *y = fmaf(a, *x, *y); /* nvcc fuses a*x+y by default */
     }
 }
 
@@ -642,7 +652,7 @@ static void k_table_scale(struct launch *L, unsigned bx, unsigned by, unsigned b
 static void k_spin(struct launch *L, unsigned bx, unsigned by, unsigned bz) {
     if (bx || by || bz) return;
     double *b = busy(L->ctx, L->stream);
-    *b = maxd(*b, now()) + ARG(unsigned long long, 0) * 1e-9;
+    *b = maxd(stream_busy(L->ctx, L->stream), now()) + ARG(unsigned long long, 0) * 1e-9;
 }
 
 static void k_write(struct launch *L, unsigned bx, unsigned by, unsigned bz) {
@@ -837,10 +847,20 @@ CUresult CUDAAPI cuLaunchKernel(CUfunction f, unsigned int gx, unsigned int gy, 
 static CUstream streams_of_all[4096];
 static int stream_count;
 
+/* Every stream of the context: what cuCtxSynchronize waits for. */
 static double context_busy(CUcontext c) {
     double t = c->busy_until;
     for (int i = 0; i < stream_count; i++)
         if (streams_of_all[i]->ctx == c && streams_of_all[i]->alive) t = maxd(t, streams_of_all[i]->busy_until);
+    return t;
+}
+
+/* The legacy default stream: its own work and that of the blocking streams. */
+static double legacy_busy(CUcontext c) {
+    double t = c->busy_until;
+    for (int i = 0; i < stream_count; i++)
+        if (streams_of_all[i]->ctx == c && streams_of_all[i]->alive && streams_of_all[i]->flags != CU_STREAM_NON_BLOCKING)
+            t = maxd(t, streams_of_all[i]->busy_until);
     return t;
 }
 
@@ -870,7 +890,7 @@ CUresult CUDAAPI cuStreamSynchronize(CUstream s) {
     CURRENT(c);
     CUresult r = stream_of(c, s);
     if (r) LEAVE(r);
-    double until = s ? s->busy_until : context_busy(c);   /* the legacy stream waits for every blocking stream */
+    double until = stream_busy(c, s);
     pthread_mutex_unlock(&lock);
     sleep_until(until);
     return CUDA_SUCCESS;
@@ -881,7 +901,7 @@ CUresult CUDAAPI cuStreamQuery(CUstream s) {
     CURRENT(c);
     CUresult r = stream_of(c, s);
     if (r) LEAVE(r);
-    LEAVE(now() < (s ? s->busy_until : context_busy(c)) ? CUDA_ERROR_NOT_READY : CUDA_SUCCESS);
+    LEAVE(now() < stream_busy(c, s) ? CUDA_ERROR_NOT_READY : CUDA_SUCCESS);
 }
 
 CUresult CUDAAPI cuStreamWaitEvent(CUstream s, CUevent e, unsigned int flags) {
@@ -891,7 +911,7 @@ CUresult CUDAAPI cuStreamWaitEvent(CUstream s, CUevent e, unsigned int flags) {
     if (r) LEAVE(r);
     if (!e || !e->alive || e->ctx != c || flags) LEAVE(CUDA_ERROR_INVALID_HANDLE);
     double *b = busy(c, s);
-    if (e->recorded) *b = maxd(*b, e->at);
+    if (e->recorded) *b = maxd(stream_busy(c, s), e->at);
     LEAVE(CUDA_SUCCESS);
 }
 
@@ -919,7 +939,7 @@ CUresult CUDAAPI cuEventRecord(CUevent e, CUstream s) {
     if (r) LEAVE(r);
     if (!e || !e->alive || e->ctx != c) LEAVE(CUDA_ERROR_INVALID_HANDLE);
     e->recorded = 1;
-    e->at = maxd(now(), s ? s->busy_until : context_busy(c));
+    e->at = maxd(now(), stream_busy(c, s));
     LEAVE(CUDA_SUCCESS);
 }
 

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -68,7 +69,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilizatio
 
 EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m) {
     if (!d || !m) return NVML_ERROR_INVALID_ARGUMENT;
-    m->total = 512ull << 20;
+    m->total = 16ull << 30;
     m->used = (64ull << 20) * (unsigned long long) (d->index + 1);
     m->free = m->total - m->used;
     return NVML_SUCCESS;
@@ -87,7 +88,8 @@ EXPORT nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *mw) {
     return NVML_SUCCESS;
 }
 
-/* GPU 0 runs 40 processes, more than a first small array holds, to exercise the INSUFFICIENT_SIZE retry. */
+/* GPU 0 runs 40 processes, more than a first small array holds, to exercise the INSUFFICIENT_SIZE retry;
+ * the last is the calling process, with 256 MiB, as NVML lists a process that holds a context. */
 EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *count, nvmlProcessInfo_t *infos) {
     if (!d || !count) return NVML_ERROR_INVALID_ARGUMENT;
     unsigned int have = d->index == 0 ? 40 : 1;
@@ -96,6 +98,10 @@ EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsi
         infos[i].pid = 1000 + i;
         infos[i].usedGpuMemory = (unsigned long long) (i + 1) << 20;
         infos[i].gpuInstanceId = infos[i].computeInstanceId = 0xffffffffu;
+    }
+    if (d->index == 0) {
+        infos[have - 1].pid = (unsigned int) getpid();
+        infos[have - 1].usedGpuMemory = 256ull << 20;
     }
     *count = have;
     return NVML_SUCCESS;

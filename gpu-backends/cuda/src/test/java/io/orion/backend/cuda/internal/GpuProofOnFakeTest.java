@@ -1,0 +1,82 @@
+package io.orion.backend.cuda.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.orion.backend.cuda.gpu.BenchTable;
+import io.orion.backend.cuda.gpu.GpuBench;
+import io.orion.backend.cuda.gpu.GpuSuite;
+
+/**
+ * Rehearses the GPU proof on the fake driver, so that the H200 run does not fail on the suite's or
+ * the benchmark's own mistakes. The kernels are compiled by nvcc as run.sh does; without nvcc the
+ * test is skipped. What it proves about a GPU: nothing; about the suite's plumbing: everything.
+ */
+class GpuProofOnFakeTest {
+    private static Path kernels;
+
+    @BeforeAll
+    static void compileKernels() throws Exception {
+        FakeDriver.require();
+        String nvcc = List.of("/usr/local/cuda/bin/nvcc", "/usr/bin/nvcc", "/usr/local/bin/nvcc").stream()
+                .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
+        assumeTrue(nvcc != null, "no nvcc to compile gpu/kernels.cu");
+        Path module = Path.of(System.getProperty("orion.module.dir", "."));
+        kernels = module.resolve("target/gpu-kernels");
+        Files.createDirectories(kernels);
+        String cu = module.resolve("gpu/kernels.cu").toString();
+        nvcc(nvcc, "-arch=sm_90", "-ptx", "-o", kernels.resolve("kernels.ptx").toString(), cu);
+        nvcc(nvcc, "-arch=sm_90", "-cubin", "-o", kernels.resolve("kernels.cubin").toString(), cu);
+        nvcc(nvcc, "-fatbin", "-gencode", "arch=compute_90,code=[sm_90,compute_90]", "-o", kernels.resolve("kernels.fatbin").toString(), cu);
+    }
+
+    private static void nvcc(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nvcc timed out");
+        assertEquals(0, p.exitValue(), "nvcc failed: " + output);
+    }
+
+    @Test
+    void theSuitePassesOnTheFake() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int rc = GpuSuite.run(new String[] {"--kernels", kernels.toString(), "--seed", "42"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, out);
+        assertTrue(out.contains(" passed, 0 failed (seed 42)"), out);
+        assertTrue(!out.contains("\nFAIL"), out);
+    }
+
+    @Test
+    void theBenchmarkAndItsTableRunOnTheFake() throws Exception {
+        Path java = kernels.resolve("java.txt"), c = kernels.resolve("c.txt");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int rc = GpuBench.run(new String[] {"--kernels", kernels.toString(), "--max-bytes", "65536", "--launches", "200",
+                "--reps", "3"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, out);
+        Files.writeString(java, out);
+        // 2 launch rows + 4 kinds x 3 sizes (4, 16 and 64 KiB)
+        assertEquals(2 + 4 * 3, out.lines().filter(l -> l.startsWith("RESULT java ")).count(), out);
+        Files.writeString(c, out.replace("RESULT java ", "RESULT c "));
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        int t = BenchTable.print(BenchTable.read(c, "c"), BenchTable.read(java, "java"), new PrintStream(table, true, StandardCharsets.UTF_8));
+        String text = table.toString(StandardCharsets.UTF_8);
+        assertEquals(0, t, text);
+        assertTrue(text.contains("within 5 % of C: 14 of 14 rows"), text);
+    }
+}
