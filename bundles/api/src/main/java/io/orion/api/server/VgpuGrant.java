@@ -13,11 +13,15 @@ import java.util.Objects;
  *                   quota; empty means one process at a time
  */
 public record VgpuGrant(String id, String gpuUuid, long memoryMiB, int ratio, String groupId) {
+    /** 1 EiB: far beyond any GPU, and small enough that the quota in bytes never overflows. */
+    public static final long MAX_MEMORY_MIB = 1L << 40;
+
     public VgpuGrant {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("vGPU id must not be empty");
         if (id.length() > 128) throw new IllegalArgumentException("vGPU id longer than 128 characters: " + id);
         Objects.requireNonNull(gpuUuid, "gpuUuid");
-        if (memoryMiB < 0) throw new IllegalArgumentException("memoryMiB must be >= 0, was " + memoryMiB);
+        if (memoryMiB < 0 || memoryMiB > MAX_MEMORY_MIB)
+            throw new IllegalArgumentException("memoryMiB must be 0.." + MAX_MEMORY_MIB + ", was " + memoryMiB);
         if (ratio < 1 || ratio > 100) throw new IllegalArgumentException("ratio must be 1..100, was " + ratio);
         groupId = Objects.requireNonNullElse(groupId, "");
     }
