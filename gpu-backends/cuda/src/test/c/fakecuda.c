@@ -52,7 +52,7 @@ struct CUevent_st { CUcontext ctx; int alive; unsigned flags; int recorded; doub
 
 struct kernel;
 struct CUmod_st { CUcontext ctx; int alive; const char *image; size_t size; uintptr_t counter, table; };
-struct CUfunc_st { CUmodule mod; const struct kernel *k; };
+struct CUfunc_st { CUmodule mod; const struct kernel *k; int loaded; };
 
 struct launch {
     CUcontext ctx;
@@ -779,6 +779,14 @@ CUresult CUDAAPI cuModuleGetGlobal_v2(CUdeviceptr *dptr, size_t *bytes, CUmodule
     if (!p) LEAVE(CUDA_ERROR_NOT_FOUND);
     if (dptr) *dptr = (CUdeviceptr) p;
     if (bytes) *bytes = size;
+    LEAVE(CUDA_SUCCESS);
+}
+
+CUresult CUDAAPI cuFuncLoad(CUfunction func) {
+    ENTER("cuFuncLoad");
+    if (!func) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    if (!func->mod->alive) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    func->loaded = 1;
     LEAVE(CUDA_SUCCESS);
 }
 

@@ -94,7 +94,7 @@ final class Kernels {
         }
     }
 
-    /** The kernel and its parameter layout, asked of {@code cuFuncGetParamInfo} once per module and name. */
+    /** The kernel, loaded, and its parameter layout, asked of {@code cuFuncGetParamInfo} once per module and name. */
     GpuFunction function(GpuModule module, String name) {
         requireName(name, "kernel");
         core.enter();
@@ -108,6 +108,9 @@ final class Kernels {
                         "cuModuleGetFunction(" + name + ")");
             }
             MemorySegment handle = s.out(0).get(ADDRESS, 0);
+            // CUDA loads modules lazily by default: load the kernel now, so that its metadata is there
+            // for cuFuncGetParamInfo and its first launch does not pay for the load
+            core.check(CudaDriver.cuFuncLoad(handle), "cuFuncLoad(" + name + ")");
             CudaFunction f = new CudaFunction(m, handle, name, params(handle, name, s));
             CudaFunction raced = m.functions.putIfAbsent(name, f);
             return raced != null ? raced : f;

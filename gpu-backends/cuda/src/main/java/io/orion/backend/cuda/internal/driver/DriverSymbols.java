@@ -30,7 +30,7 @@ public final class DriverSymbols {
             "cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuMemcpyDtoDAsync_v2",
             "cuMemAllocHost_v2", "cuMemFreeHost", "cuMemHostRegister_v2", "cuMemHostUnregister",
             "cuModuleLoadDataEx", "cuModuleUnload", "cuModuleGetFunction", "cuModuleGetGlobal_v2",
-            "cuFuncGetParamInfo", "cuFuncGetAttribute", "cuOccupancyMaxActiveBlocksPerMultiprocessor",
+            "cuFuncLoad", "cuFuncGetParamInfo", "cuFuncGetAttribute", "cuOccupancyMaxActiveBlocksPerMultiprocessor",
             "cuLaunchKernel",
             "cuStreamCreateWithPriority", "cuStreamDestroy_v2", "cuStreamSynchronize", "cuStreamQuery",
             "cuStreamWaitEvent",

@@ -3024,6 +3024,66 @@ public class CudaDriver extends CudaDriver$shared {
         }
     }
 
+    private static class cuFuncLoad {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            CudaDriver.C_INT,
+            CudaDriver.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cuFuncLoad");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * CUresult cuFuncLoad(CUfunction function)
+     * }
+     */
+    public static FunctionDescriptor cuFuncLoad$descriptor() {
+        return cuFuncLoad.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * CUresult cuFuncLoad(CUfunction function)
+     * }
+     */
+    public static MethodHandle cuFuncLoad$handle() {
+        return cuFuncLoad.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * CUresult cuFuncLoad(CUfunction function)
+     * }
+     */
+    public static MemorySegment cuFuncLoad$address() {
+        return cuFuncLoad.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * CUresult cuFuncLoad(CUfunction function)
+     * }
+     */
+    public static int cuFuncLoad(MemorySegment function) {
+        var mh$ = cuFuncLoad.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cuFuncLoad", function);
+            }
+            return (int)mh$.invokeExact(function);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class cuLaunchKernel {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             CudaDriver.C_INT,

@@ -73,6 +73,7 @@ class BindingSignatureTest {
             "cuModuleUnload: CUresult; CUmodule",
             "cuModuleGetFunction: CUresult; CUfunction*, CUmodule, const char*",
             "cuModuleGetGlobal_v2: CUresult; CUdeviceptr*, size_t*, CUmodule, const char*",
+            "cuFuncLoad: CUresult; CUfunction",
             "cuFuncGetParamInfo: CUresult; CUfunction, size_t, size_t*, size_t*",
             "cuFuncGetAttribute: CUresult; int*, CUfunction_attribute, CUfunction",
             "cuOccupancyMaxActiveBlocksPerMultiprocessor: CUresult; int*, CUfunction, int, size_t",
