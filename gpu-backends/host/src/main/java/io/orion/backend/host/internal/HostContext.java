@@ -55,6 +55,7 @@ final class HostContext implements GpuContext {
     /** A thread that owns nothing: a segment it may access is reachable from the stream executor. */
     private final Thread stranger = Thread.ofPlatform().unstarted(() -> { });
     private volatile Consumer<String> printf = line -> LOG.info("device printf: {}", line);
+    private volatile Launch lastLaunch;
     private volatile boolean closed;
 
     HostContext(HostDevice device, Executor streamExecutor, Executor workers, int workerCount, Consumer<HostContext> onClose) {
@@ -69,6 +70,11 @@ final class HostContext implements GpuContext {
     @Override
     public GpuDevice device() {
         return device.info;
+    }
+
+    /** The most recent launch that ran, for the benchmark's instruction counts. */
+    Launch lastLaunch() {
+        return lastLaunch;
     }
 
     /** Where device {@code printf} output goes (the log by default). */
@@ -314,6 +320,7 @@ final class HostContext implements GpuContext {
                 throw new GpuException(fault.error(), fault.getMessage());
             } finally {
                 running.remove(launch);
+                lastLaunch = launch;
                 device.busy(System.nanoTime() - start);
             }
             LOG.debug("kernel {} ran {} thread-instructions", kernel, launch.executedInstructions());

@@ -65,6 +65,16 @@ final class TestDevice implements AutoCloseable {
         }
     }
 
+    /** A test kernel's PTX from src/test/resources/cuda (see regenerate.sh there). */
+    GpuModule loadTestKernels(String name) {
+        try (java.io.InputStream in = TestDevice.class.getResourceAsStream("/cuda/" + name + ".ptx")) {
+            if (in == null) throw new IllegalStateException("no test kernel " + name + ".ptx");
+            return load(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     GpuModule load(byte[] image) {
         return context.loadModule(MemorySegment.ofArray(image));
     }

@@ -1,0 +1,128 @@
+package io.orion.backend.host.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+import java.util.Random;
+
+import io.orion.api.backend.Dim3;
+import io.orion.api.backend.GpuFunction;
+import io.orion.api.backend.GpuModule;
+import io.orion.backend.host.internal.interp.Launch;
+
+/**
+ * The interpreter benchmark (not a test): interpreted thread-instructions per second on one worker
+ * thread (one core) for a loop of simple integer instructions, the same with all workers, and the
+ * time of sample kernels. Prints a table. Run with:
+ * <pre>bin/build -- -pl gpu-backends/host -o test-compile exec:exec@ptx-benchmark</pre>
+ */
+public final class PtxBenchmark {
+    /** Seven simple instructions per iteration: add, xor, shl, add, sub, setp, bra. */
+    static final String ALU_LOOP = """
+            .version 9.0
+            .target sm_90
+            .address_size 64
+            .visible .entry alu_loop(.param .u64 out, .param .u32 iterations)
+            {
+                .reg .pred %p<2>;
+                .reg .b32 %r<8>;
+                .reg .b64 %rd<4>;
+                mov.u32 %r1, %tid.x;
+                mov.u32 %r2, 0;
+                mov.u32 %r3, 1;
+                ld.param.u32 %r4, [iterations];
+            $LOOP:
+                add.s32 %r2, %r2, %r1;
+                xor.b32 %r3, %r3, %r2;
+                shl.b32 %r5, %r3, 1;
+                add.s32 %r1, %r1, %r5;
+                sub.s32 %r4, %r4, 1;
+                setp.ne.s32 %p1, %r4, 0;
+                @%p1 bra $LOOP;
+                mov.u32 %r6, %ctaid.x;
+                mov.u32 %r7, %ntid.x;
+                mad.lo.s32 %r6, %r6, %r7, %tid.x;
+                ld.param.u64 %rd1, [out];
+                mul.wide.u32 %rd2, %r6, 4;
+                add.s64 %rd3, %rd1, %rd2;
+                st.global.u32 [%rd3], %r3;
+                ret;
+            }
+            """;
+
+    private PtxBenchmark() {}
+
+    public static void main(String[] args) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "PTX interpreter benchmark: %d processors, %s %s%n", cores,
+                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        System.out.println("| measurement | workers | time (ms) | thread-instructions | M instr/s | M instr/s/core |");
+        System.out.println("|---|---|---|---|---|---|");
+        alu(1);
+        alu(cores);
+        matmul(1, 256);
+        matmul(cores, 256);
+        vectorAdd(cores, 1 << 22);
+    }
+
+    private static void alu(int workers) {
+        try (TestDevice dev = new TestDevice(512, workers)) {
+            GpuModule m = dev.loadPtx(ALU_LOOP);
+            GpuFunction f = dev.ctx().function(m, "alu_loop");
+            int blocks = 64, threads = 256, iterations = 2000;
+            long out = dev.ctx().memAlloc(4L * blocks * threads);
+            MemorySegment a = TestDevice.args(f, out, iterations);
+            run(dev, f, Dim3.of(blocks), Dim3.of(threads), 0, a, 2); // warm up the JIT
+            long[] r = run(dev, f, Dim3.of(blocks), Dim3.of(threads), 0, a, 5);
+            row("ALU loop (7 simple instructions per iteration)", workers, r);
+        }
+    }
+
+    private static void matmul(int workers, int size) {
+        try (TestDevice dev = new TestDevice(512, workers)) {
+            GpuModule m = dev.load(TestDevice.kernelFile("matmul_tiled.ptx"));
+            GpuFunction f = dev.ctx().function(m, "matmul_tiled");
+            Random random = new Random(1);
+            float[] a = new float[size * size];
+            for (int i = 0; i < a.length; i++) a[i] = random.nextFloat();
+            long pa = dev.upload(a), pb = dev.upload(a), pc = dev.ctx().memAlloc(4L * size * size);
+            MemorySegment args = TestDevice.args(f, pa, pb, pc, size, size, size);
+            Dim3 grid = new Dim3(size / 16, size / 16, 1);
+            run(dev, f, grid, new Dim3(16, 16, 1), 0, args, 1);
+            long[] r = run(dev, f, grid, new Dim3(16, 16, 1), 0, args, 3);
+            row("sample matmul_tiled " + size + "x" + size + "x" + size, workers, r);
+        }
+    }
+
+    private static void vectorAdd(int workers, int n) {
+        try (TestDevice dev = new TestDevice(512, workers)) {
+            GpuModule m = dev.load(TestDevice.kernelFile("vector_add.ptx"));
+            GpuFunction f = dev.ctx().function(m, "vector_add");
+            long pa = dev.ctx().memAlloc(4L * n), pb = dev.ctx().memAlloc(4L * n), pc = dev.ctx().memAlloc(4L * n);
+            MemorySegment args = TestDevice.args(f, pa, pb, pc, n);
+            run(dev, f, Dim3.of(n / 256), Dim3.of(256), 0, args, 1);
+            long[] r = run(dev, f, Dim3.of(n / 256), Dim3.of(256), 0, args, 3);
+            row("sample vector_add, " + n + " floats", workers, r);
+        }
+    }
+
+    /** Runs {@code repeats} launches; returns {total nanos, thread-instructions} of them. */
+    private static long[] run(TestDevice dev, GpuFunction f, Dim3 grid, Dim3 block, int shared, MemorySegment args, int repeats) {
+        long instructions = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            dev.ctx().launch(f, grid, block, shared, null, args);
+            dev.ctx().synchronize();
+        }
+        long nanos = System.nanoTime() - start;
+        Launch last = dev.context.lastLaunch();
+        instructions = last == null ? 0 : last.executedInstructions() * repeats;
+        return new long[] {nanos / repeats, instructions / repeats};
+    }
+
+    private static void row(String what, int workers, long[] r) {
+        double seconds = r[0] / 1e9;
+        double rate = r[1] / seconds / 1e6;
+        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %,d | %.0f | %.0f |%n", what, workers, r[0] / 1e6, r[1], rate,
+                rate / workers);
+    }
+}
