@@ -87,8 +87,9 @@ final class FrameReader implements Closeable {
         offset = start + n + 1;
         String bad = Frames.check(line, n);
         if (bad == null) return new Frame(start, Arrays.copyOfRange(line, Frames.HEADER, n));
-        if (offset == size && !Frames.soundFrameWithTrailingBytes(line, n))
-            return finish(new Torn(start, n + 1, "last frame is incomplete: " + bad));
+        if (Frames.soundFrameWithTrailingBytes(line, n))
+            return finish(new Corrupt(start, "a sound frame is followed by stray bytes instead of a newline"));
+        if (offset == size) return finish(new Torn(start, n + 1, "last frame is incomplete: " + bad));
         return finish(new Corrupt(start, bad));
     }
 

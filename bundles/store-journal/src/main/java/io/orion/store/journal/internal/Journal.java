@@ -50,7 +50,8 @@ final class Journal implements AutoCloseable {
 
     // Owned by the writer thread (and by open() before the thread starts).
     private FileChannel out;
-    private long generation;
+    /** Volatile as others read it (logs, tests); only the writer changes it. */
+    private volatile long generation;
     private long size;
     private long appliedSeq;
     private long snapshotRetryAt;
@@ -106,7 +107,7 @@ final class Journal implements AutoCloseable {
             if (dirLock == null)
                 throw new StoreException("the state directory " + dir + " is in use by another process (it holds the lock on "
                         + dir.resolve(StoreFiles.LOCK) + ")");
-            Recovery.Opened opened = new Recovery(dir, new Json(), settings.truncateCorrupt(), faults, clock).open();
+            Recovery.Opened opened = new Recovery(dir, new Json(), settings.truncateCorrupt(), clock).open();
             j = new Journal(settings, faults, clock, lockFile, dirLock, opened);
             // A repaired directory gets a clean generation at once, so that the repair becomes history.
             if (opened.repaired() || j.size >= settings.snapshotAfterBytes()) j.snapshot();

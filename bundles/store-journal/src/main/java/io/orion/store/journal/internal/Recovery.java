@@ -41,14 +41,12 @@ final class Recovery {
     private final Path dir;
     private final Json json;
     private final boolean truncateCorrupt;
-    private final Faults faults;
     private final Clock clock;
 
-    Recovery(Path dir, Json json, boolean truncateCorrupt, Faults faults, Clock clock) {
+    Recovery(Path dir, Json json, boolean truncateCorrupt, Clock clock) {
         this.dir = dir;
         this.json = json;
         this.truncateCorrupt = truncateCorrupt;
-        this.faults = faults;
         this.clock = clock;
     }
 
@@ -95,7 +93,7 @@ final class Recovery {
         Path journal = StoreFiles.journal(dir, g);
         if (!Files.exists(journal)) {
             // A crash came between publishing the snapshot and creating its journal.
-            JournalFile.create(json, journal, g, lastSeq + 1, clock.instant(), faults);
+            JournalFile.create(json, journal, g, lastSeq + 1, clock.instant(), Faults.NONE);
             LOG.info("created {}, which a crash had left out after its snapshot", journal);
         }
         JournalFile.Replayed r = JournalFile.replay(json, journal, g, lastSeq + 1, state);
@@ -127,7 +125,7 @@ final class Recovery {
         SnapshotFile.writeTemp(json, temp, 1, 0, StoredState.empty(), clock.instant());
         StoreFiles.publish(temp, StoreFiles.snapshot(dir, 1));
         Path journal = StoreFiles.journal(dir, 1);
-        JournalFile.create(json, journal, 1, 1, clock.instant(), faults);
+        JournalFile.create(json, journal, 1, 1, clock.instant(), Faults.NONE);
         LOG.info("new state store in {}", dir);
         return new Opened(1, 1, Files.size(journal), new StateReplay(StoredState.empty()), false);
     }
