@@ -71,12 +71,12 @@ extern "C" __global__ void trap_when(int flag)
     if (flag) __trap();
 }
 
-__device__ int depth(int v)
+__device__ __noinline__ int fib(int v)
 {
-    return v <= 0 ? 0 : 1 + depth(v - 1);
+    return v < 2 ? v : fib(v - 1) + fib(v - 2);
 }
 
 extern "C" __global__ void recursive(int *out, int v)
 {
-    *out = depth(v);
+    *out = fib(v);
 }
