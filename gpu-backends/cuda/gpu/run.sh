@@ -31,7 +31,7 @@ mkdir -p "$build"
 say() { echo "$*" | tee -a "$log"; }
 stop() { say "run.sh: $*"; exit 2; }
 
-say "== cuda backend GPU proof, $(date -u '+%Y-%m-%d %H:%M:%S UTC') on $(hostname)"
+say "== cuda backend GPU proof, $(date -u "+%Y-%m-%d %H:%M:%S UTC") on ${HOSTNAME:-$(uname -n)}"
 [ -d "$repo/.git" ] && command -v git >/dev/null 2>&1 && say "tree: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null) $(git -C "$repo" status --porcelain 2>/dev/null | wc -l) uncommitted path(s)"
 
 # ---- what is needed -----------------------------------------------------------------------------

@@ -57,7 +57,7 @@ public final class GpuBench {
         Dim3 grid = Dim3.of(1), block = Dim3.of(32);
         double[] samples = new double[reps];
         // warm-up: longer than the C side's, so that the JIT has compiled the launch path before timing
-        for (int i = 0; i < 5 * launches; i++) ctx.launch(empty, grid, block, 0, null, null);
+        for (int i = 0; i < 10 * launches; i++) ctx.launch(empty, grid, block, 0, null, null);
         ctx.synchronize();
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();

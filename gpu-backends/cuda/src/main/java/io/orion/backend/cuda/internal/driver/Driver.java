@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,9 +42,10 @@ public final class Driver {
 
     /** {@code cuDriverGetVersion}, which works before cuInit and in every driver. */
     public static int queryVersion() {
-        Scratch s = new Scratch();
-        int rc = CudaDriver.cuDriverGetVersion(s.out(0));
-        return rc == 0 ? s.out(0).get(JAVA_INT, 0) : -1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT);
+            return CudaDriver.cuDriverGetVersion(out) == 0 ? out.get(JAVA_INT, 0) : -1;
+        }
     }
 
     /** The driver's CUDA version, e.g. 13000. */
@@ -74,10 +76,12 @@ public final class Driver {
 
     private static CudaError askDriver(int rc) {
         CudaError known = CudaError.of(rc);
-        Scratch s = new Scratch();
-        String name = CudaDriver.cuGetErrorName(rc, s.out(0)) == 0 ? cString(s.out(0)) : null;
-        String message = CudaDriver.cuGetErrorString(rc, s.out(1)) == 0 ? cString(s.out(1)) : null;
-        return new CudaError(rc, name != null ? name : known.name(), message != null ? message : known.message());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            String name = CudaDriver.cuGetErrorName(rc, out) == 0 ? cString(out) : null;
+            String message = CudaDriver.cuGetErrorString(rc, out) == 0 ? cString(out) : null;
+            return new CudaError(rc, name != null ? name : known.name(), message != null ? message : known.message());
+        }
     }
 
     /** The NUL-terminated string an out-parameter points to, or null for a null pointer. */
