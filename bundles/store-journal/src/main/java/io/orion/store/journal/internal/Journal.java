@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>The writer keeps its own copy of the state, the replay of every durable change, so that a
  * snapshot never needs the controller and holds exactly what the journal it replaces held.
  */
-final class Journal implements AutoCloseable {
+final class Journal implements StateStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     /** Appends per frame at most, so that one frame stays a reasonable line. */
     private static final int MAX_APPENDS_PER_FRAME = 4096;
@@ -125,14 +125,16 @@ final class Journal implements AutoCloseable {
     long generation() { return generation; }
 
     /** The state after the last durable change. */
-    StoredState load() {
+    @Override
+    public StoredState load() {
         synchronized (state) {
             return state.state();
         }
     }
 
     /** Queues the changes after every earlier append; the returned pending completes once they are durable. */
-    StateStore.Pending append(List<StateChange> changes) {
+    @Override
+    public StateStore.Pending append(List<StateChange> changes) {
         if (changes.isEmpty()) {
             checkWritable();
             return DONE;

@@ -101,8 +101,8 @@ final class Recovery {
             CorruptStateException c = r.corrupt();
             long dropped = Files.size(journal) - r.goodEnd();
             if (!truncateCorrupt)
-                throw new StoreException(c.getMessage() + ". The store does not open. " + r.frames() + " sound frames (changes up to "
-                        + (r.nextSeq() - 1) + ") precede it; recovery=truncate keeps those and drops the " + dropped
+                throw new StoreException(c.getMessage() + ". The store does not open. Sound frames before it: " + r.frames() + " (changes up to "
+                        + (r.nextSeq() - 1) + "); recovery=truncate keeps those and drops the " + dropped
                         + " bytes from offset " + c.offset() + " on; see docs/state-store.md", c);
             Path copy = keepCopy(journal);
             truncate(journal, r.goodEnd());
