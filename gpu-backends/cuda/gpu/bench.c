@@ -66,7 +66,11 @@ int main(int argc, char **argv) {
     CUmodule mod;
     CHECK(cuInit(0));
     CHECK(cuDeviceGet(&dev, 0));
-    CHECK(cuCtxCreate(&ctx, NULL, 0, dev));
+#if CUDA_VERSION >= 13000 /* CUDA 13 made cuCtxCreate the 4-argument _v4 */
+    CHECK(cuCtxCreate(&ctx, NULL, 0, dev));   /* cuCtxCreate_v4, as the backend: no creation parameters */
+#else
+    CHECK(cuCtxCreate(&ctx, 0, dev));
+#endif
     void *image = read_file(argv[1]);
     CHECK(cuModuleLoadDataEx(&mod, image, 0, NULL, NULL));
     CHECK(cuModuleGetFunction(&empty, mod, "orion_empty"));
