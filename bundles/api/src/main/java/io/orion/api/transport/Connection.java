@@ -31,7 +31,7 @@ public interface Connection {
      */
     default Optional<MemorySegment> sharedRegion() { return Optional.empty(); }
 
-    /** The largest frame (header included) {@link #send} accepts on this connection. */
+    /** The largest frame (header included) this connection carries, either way. */
     default int maxFrameSize() { return Integer.MAX_VALUE; }
 
     /** Closes the connection; the handler's {@code onClosed} follows. Idempotent. */

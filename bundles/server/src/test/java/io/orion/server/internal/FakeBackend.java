@@ -35,14 +35,14 @@ import io.orion.api.backend.MemoryInfo;
  * {@code fill} (u64 ptr, u32 value, u32 count: sets count u32s) and {@code fault} (always fails
  * with CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronize, as an asynchronous error does).
  */
-final class FakeBackend implements GpuBackend {
-    static final String UUID = "GPU-00000000-1111-2222-3333-444444444444";
+public final class FakeBackend implements GpuBackend {
+    public static final String UUID = "GPU-00000000-1111-2222-3333-444444444444";
     static final long BASE = 0x7000_0000_0000L;
     final long capacity;
     final Set<FakeContext> open = ConcurrentHashMap.newKeySet();
     final AtomicInteger registered = new AtomicInteger();
 
-    FakeBackend(long capacity) {
+    public FakeBackend(long capacity) {
         this.capacity = capacity;
     }
 
@@ -61,8 +61,14 @@ final class FakeBackend implements GpuBackend {
         return c;
     }
 
+    /** Contexts open now. */
+    public int openContexts() { return open.size(); }
+
+    /** Regions registered now. */
+    public int registeredRegions() { return registered.get(); }
+
     /** Bytes allocated in all open contexts. */
-    long allocated() {
+    public long allocated() {
         return open.stream().mapToLong(c -> c.used).sum();
     }
 

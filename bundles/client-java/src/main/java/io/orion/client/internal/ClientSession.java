@@ -1,0 +1,340 @@
+package io.orion.client.internal;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.orion.api.backend.CudaError;
+import io.orion.api.backend.GpuException;
+import io.orion.client.ClientOptions;
+import io.orion.client.HostBuffer;
+import io.orion.client.Vgpu;
+import io.orion.client.VgpuSession;
+import io.orion.protocol.Codec;
+import io.orion.protocol.Frame;
+import io.orion.protocol.PayloadWriter;
+import io.orion.protocol.ProtocolException;
+import io.orion.protocol.Reply;
+import io.orion.protocol.Request;
+import io.orion.protocol.SessionCalls;
+import io.orion.protocol.Wire;
+import io.orion.protocol.shm.WaitPolicy;
+
+/**
+ * A session and its connection. Every call holds the session's lock, so frames go out one call at
+ * a time and only one synchronous call waits for its reply. When the connection breaks, the
+ * session reconnects (through its endpoints in turn), resumes, sends again what the server did not
+ * handle, and the interrupted call carries on: the program does not notice.
+ */
+public final class ClientSession implements VgpuSession {
+    private final ClientOptions options;
+    private final List<Endpoint> endpoints;
+    private final PayloadWriter writer = new PayloadWriter(4096);
+    private final ReplayLog replay = new ReplayLog();
+    private final String host;
+    private final long pid = ProcessHandle.current().pid();
+    private Channel channel;
+    private int nextEndpoint;
+    private long session;
+    private int maxPayload;
+    private long seq;
+    private long lastReplySeq;
+    private GpuException pending;
+    private List<ClientDevice> devices = List.of();
+    private int resumes;
+    private boolean closed;
+
+    private ClientSession(ClientOptions options) {
+        this.options = options;
+        this.endpoints = options.endpoints().stream().map(Endpoint::parse).toList();
+        String h;
+        try {
+            h = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            h = "localhost";
+        }
+        this.host = h;
+    }
+
+    /** Connects and opens a session (see {@link io.orion.client.OrionClient#open}). */
+    public static VgpuSession open(ClientOptions options) {
+        ClientSession s = new ClientSession(options);
+        s.start();
+        return s;
+    }
+
+    private synchronized void start() {
+        IOException last = null;
+        for (int i = 0; i < endpoints.size(); i++) {
+            Endpoint e = endpoints.get(i);
+            Channel c;
+            try {
+                c = connect(e);
+            } catch (IOException ex) {
+                last = ex;
+                continue;
+            }
+            Reply r;
+            try {
+                r = hello(c, new SessionCalls.Hello(Wire.MIN_VERSION, Wire.MAX_VERSION, false, 0, 0, pid, host,
+                        options.clientName(), options.groupId(), options.vgpuIds(), options.autoCount(),
+                        options.autoMemoryMiB(), options.autoRatio()));
+            } catch (IOException ex) {
+                c.close();
+                last = ex;
+                continue;
+            }
+            if (!r.isOk()) {
+                c.close();
+                throw new GpuException(CudaError.of(r.status()), "the server at " + e + " refused the session: " + r.message());
+            }
+            SessionCalls.HelloOk ok = (SessionCalls.HelloOk) r.result();
+            adopt(c, ok);
+            nextEndpoint = i;
+            List<ClientDevice> ds = new ArrayList<>();
+            for (int d = 0; d < ok.deviceCount(); d++) ds.add(new ClientDevice(this, d));
+            devices = List.copyOf(ds);
+            return;
+        }
+        throw new GpuException(CudaError.NOT_INITIALIZED, "no Orion server answered at " + endpoints
+                + (last == null ? "" : ": " + last.getMessage()));
+    }
+
+    private Channel connect(Endpoint e) throws IOException {
+        long spin = options.busyPoll() ? -1 : options.spinMicros() * 1000L;
+        return switch (e.scheme()) {
+            case "tcp" -> TcpChannel.connect(e, options.connectTimeout(), spin);
+            default -> ShmChannel.connect(e, options.shmRegionMiB(), new WaitPolicy(spin, 100_000_000L));
+        };
+    }
+
+    /** Sends a HELLO on a fresh channel and reads its reply. */
+    private Reply hello(Channel c, SessionCalls.Hello h) throws IOException {
+        c.send(Codec.encodeRequest(writer, h, 0, 0, h.resume() ? h.resumeSession() : 0));
+        Frame f = Frame.parse(c.receive(), Wire.ABSOLUTE_MAX_PAYLOAD);
+        return Codec.decodeReply(f.header(), f.payload());
+    }
+
+    private void adopt(Channel c, SessionCalls.HelloOk ok) {
+        channel = c;
+        session = ok.session();
+        maxPayload = Math.min(ok.maxPayload(), c.maxFrame() - Wire.HEADER_SIZE);
+    }
+
+    // ---- calls ------------------------------------------------------------------------------------
+
+    private void ensureOpen() {
+        if (closed) throw new GpuException(CudaError.DEINITIALIZED, "the session is closed");
+    }
+
+    private void sendFrame(Request r, int flags, long s) throws IOException {
+        channel.send(Codec.encodeRequest(writer, r, flags, s, session));
+    }
+
+    /** A synchronous call: the reply (ok or not). A latched asynchronous error it carries is kept for the next synchronizing call. */
+    synchronized Reply call(Request r) {
+        return callWith(r, null);
+    }
+
+    /**
+     * A synchronous call whose reply may come in several frames: {@code more} receives each frame
+     * before the last (COPY_DTOH). Such a call is asked again after a reconnect, never resent from a cache.
+     */
+    synchronized Reply callWith(Request r, Consumer<Reply> more) {
+        ensureOpen();
+        if (replay.full()) flush();
+        long s = Seq.next(seq);
+        seq = s;
+        while (true) {
+            try {
+                sendFrame(r, 0, s);
+                return await(s, more);
+            } catch (IOException e) {
+                long handled = recover(e);
+                if (Seq.after(s, handled)) continue; // the server never saw it: send it again
+                if (more != null) { // a data reply is not cached: ask again
+                    s = Seq.next(seq);
+                    seq = s;
+                    continue;
+                }
+                try {
+                    return await(s, null); // the server sends its cached reply after HELLO_OK
+                } catch (IOException again) {
+                    recover(again);
+                    s = Seq.next(seq);
+                    seq = s;
+                }
+            }
+        }
+    }
+
+    /** An asynchronous call: sent, logged for a resume, not answered. {@code held} counts bytes the log keeps alive. */
+    synchronized void post(Request r, long held) {
+        ensureOpen();
+        if (replay.full()) flush();
+        long s = Seq.next(seq);
+        seq = s;
+        replay.add(s, r, Wire.FLAG_ASYNC, held);
+        try {
+            sendFrame(r, Wire.FLAG_ASYNC, s);
+        } catch (IOException e) {
+            recover(e); // resends it with the rest of the log
+        }
+    }
+
+    /** Reads frames until the reply to {@code s}; error replies to anything else are protocol errors of this client. */
+    private Reply await(long s, Consumer<Reply> more) throws IOException {
+        while (true) {
+            Frame f;
+            Reply r;
+            try {
+                f = Frame.parse(channel.receive(), Wire.ABSOLUTE_MAX_PAYLOAD);
+                r = Codec.decodeReply(f.header(), f.payload());
+            } catch (ProtocolException e) {
+                throw new IOException("the server sent a bad frame: " + e.getMessage(), e);
+            }
+            long rs = f.header().seq();
+            if (rs != s) {
+                if (!r.isOk()) keep(new GpuException(CudaError.of(r.status()), "request " + rs + " was refused: " + r.message()));
+                continue;
+            }
+            if (r.deferredStatus() != 0)
+                keep(new GpuException(CudaError.of(r.deferredStatus()), r.deferredMessage() + " (asynchronous call " + r.deferredSeq() + ")"));
+            if (f.header().has(Wire.FLAG_MORE)) {
+                if (more == null) throw new IOException("an unexpected multi-frame reply to " + f.typeName());
+                more.accept(r);
+                continue;
+            }
+            replay.ackThrough(s);
+            lastReplySeq = s;
+            return r;
+        }
+    }
+
+    private void keep(GpuException e) {
+        if (pending == null) pending = e;
+    }
+
+    /** The first asynchronous error since the last synchronizing call, thrown once. */
+    synchronized void throwPending() {
+        GpuException p = pending;
+        pending = null;
+        if (p != null) throw p;
+    }
+
+    /** Throws a CUDA error for a failed reply. */
+    static Reply ok(Reply r) {
+        if (!r.isOk()) throw new GpuException(CudaError.of(r.status()), r.message());
+        return r;
+    }
+
+    private void flush() {
+        ok(callWith(new SessionCalls.Ping(ByteBuffer.allocate(0)), null));
+    }
+
+    // ---- resume -----------------------------------------------------------------------------------
+
+    /** Reconnects, resumes and resends what the server did not handle; returns the last seq it handled. */
+    private long recover(IOException cause) {
+        if (channel != null) channel.close();
+        if (options.resumeWindow().isZero()) {
+            closed = true;
+            throw new GpuException(CudaError.UNKNOWN, "lost the connection to the server: " + cause.getMessage());
+        }
+        long deadline = System.nanoTime() + options.resumeWindow().toNanos();
+        long backoff = 10;
+        IOException last = cause;
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < endpoints.size(); i++) {
+                Endpoint e = endpoints.get((nextEndpoint + i) % endpoints.size());
+                Channel c = null;
+                try {
+                    c = connect(e);
+                    Reply r = hello(c, new SessionCalls.Hello(Wire.MIN_VERSION, Wire.MAX_VERSION, true, session, lastReplySeq,
+                            pid, host, options.clientName(), options.groupId(), options.vgpuIds(), options.autoCount(),
+                            options.autoMemoryMiB(), options.autoRatio()));
+                    if (!r.isOk()) {
+                        c.close();
+                        closed = true;
+                        throw new GpuException(CudaError.of(r.status()), "the session could not be resumed: " + r.message());
+                    }
+                    adopt(c, (SessionCalls.HelloOk) r.result());
+                    long handled = ((SessionCalls.HelloOk) r.result()).lastHandledSeq();
+                    replay.ackThrough(handled);
+                    for (ReplayLog.Entry en : replay.after(handled)) sendFrame(en.request(), en.flags(), en.seq());
+                    nextEndpoint = (nextEndpoint + i) % endpoints.size();
+                    resumes++;
+                    return handled;
+                } catch (IOException ex) {
+                    last = ex;
+                    if (c != null) c.close();
+                }
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            backoff = Math.min(200, backoff * 2);
+        }
+        closed = true;
+        throw new GpuException(CudaError.UNKNOWN, "lost the connection to the server and could not resume within "
+                + options.resumeWindow().toMillis() + " ms: " + last.getMessage());
+    }
+
+    // ---- what the devices need --------------------------------------------------------------------
+
+    synchronized int maxPayload() { return maxPayload; }
+
+    synchronized Channel channel() { return channel; }
+
+    ClientOptions options() { return options; }
+
+    // ---- VgpuSession ------------------------------------------------------------------------------
+
+    @Override public synchronized long id() { return session; }
+
+    @Override public synchronized String transport() { return channel.name(); }
+
+    @Override public int deviceCount() { return devices.size(); }
+
+    @Override public Vgpu device(int index) {
+        if (index < 0 || index >= devices.size())
+            throw new GpuException(CudaError.INVALID_DEVICE, "device " + index + " does not exist; the session has " + devices.size());
+        return devices.get(index);
+    }
+
+    @Override
+    public synchronized HostBuffer allocHost(long bytes) {
+        RegionAllocator a = channel.allocator();
+        MemorySegment piece = a == null ? null : a.alloc(bytes);
+        if (piece != null) return new Buffers.Shared(a, piece);
+        return new Buffers.Private(Arena.ofShared(), bytes);
+    }
+
+    @Override public void ping() { ok(call(new SessionCalls.Ping(ByteBuffer.allocate(8)))); }
+
+    @Override public synchronized int resumes() { return resumes; }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        try {
+            long s = Seq.next(seq);
+            seq = s;
+            sendFrame(new SessionCalls.Goodbye(), 0, s);
+            await(s, null);
+        } catch (IOException | RuntimeException e) {
+            // the server frees the session when its grace period ends
+        } finally {
+            closed = true;
+            channel.close();
+        }
+    }
+}
