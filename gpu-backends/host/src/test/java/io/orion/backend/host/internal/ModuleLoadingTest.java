@@ -1,0 +1,217 @@
+package io.orion.backend.host.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Random;
+
+import io.orion.api.backend.CudaError;
+import io.orion.api.backend.Dim3;
+import io.orion.api.backend.FunctionAttributes;
+import io.orion.api.backend.GpuException;
+import io.orion.api.backend.GpuFunction;
+import io.orion.api.backend.GpuModule;
+import io.orion.api.backend.KernelParam;
+import io.orion.backend.host.internal.module.ModuleImage;
+import io.orion.backend.host.internal.ptx.PtxParser;
+import io.orion.backend.host.internal.ptx.Statement;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Module images of every kind, and what a loaded module reports: kernels, globals, layouts, attributes. */
+class ModuleLoadingTest {
+    private TestDevice dev;
+
+    @BeforeEach
+    void open() {
+        dev = new TestDevice();
+    }
+
+    @AfterEach
+    void close() {
+        dev.close();
+    }
+
+    static byte[] resource(String path) {
+        try (InputStream in = ModuleLoadingTest.class.getResourceAsStream(path)) {
+            if (in == null) throw new IllegalStateException("missing " + path);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> instructions(String ptx) {
+        return PtxParser.parse(ptx).functions().stream().flatMap(f -> f.body().stream())
+                .filter(s -> s instanceof Statement.Instruction).map(Object::toString).toList();
+    }
+
+    @Test
+    void everyFatBinaryFormCarriesTheSamePtxAsNvccPtx() {
+        String ptx = new String(TestDevice.kernelFile("vector_add.ptx"), java.nio.charset.StandardCharsets.UTF_8);
+        ModuleImage zstd = ModuleImage.of(TestDevice.kernelFile("vector_add.fatbin"), 90);
+        ModuleImage plain = ModuleImage.of(TestDevice.kernelFile("vector_add.uncompressed.fatbin"), 90);
+        ModuleImage lz4 = ModuleImage.of(resource("/fatbin/speed.fatbin"), 90);
+        assertTrue(zstd.origin().contains("Zstandard"), zstd.origin());
+        assertTrue(lz4.origin().contains("LZ4"), lz4.origin());
+        assertEquals(plain.ptx(), zstd.ptx());
+        assertEquals(plain.ptx(), lz4.ptx());
+        assertEquals(instructions(ptx), instructions(zstd.ptx()));
+    }
+
+    @Test
+    void theHighestPtxNotAboveTheDeviceIsChosen() {
+        ModuleImage m = ModuleImage.of(resource("/fatbin/multi-arch.fatbin"), 90);
+        assertTrue(m.origin().contains("compute_90"), m.origin());
+        assertTrue(ModuleImage.of(resource("/fatbin/multi-arch.fatbin"), 80).origin().contains("compute_75"));
+    }
+
+    @Test
+    void imagesTheInterpreterCannotRunAreRefusedWithTheReason() {
+        GpuException sass = assertThrows(GpuException.class, () -> dev.load(resource("/fatbin/sass-only.fatbin")));
+        assertEquals(CudaError.NO_BINARY_FOR_GPU, sass.error());
+        assertTrue(sass.getMessage().contains("-gencode arch=compute_90,code=compute_90"), sass.getMessage());
+        byte[] cubin = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+        assertEquals(CudaError.NO_BINARY_FOR_GPU, assertThrows(GpuException.class, () -> dev.load(cubin)).error());
+        byte[] wrapper = {(byte) 0xb1, 0x43, 0x62, 0x46, 1, 0, 0, 0};
+        GpuException w = assertThrows(GpuException.class, () -> dev.load(wrapper));
+        assertEquals(CudaError.INVALID_IMAGE, w.error());
+        assertTrue(w.getMessage().contains("__cudaRegisterFatBinary"), w.getMessage());
+        assertEquals(CudaError.INVALID_IMAGE, assertThrows(GpuException.class, () -> dev.load(new byte[] {1, 2, 3, 4, 5})).error());
+        assertEquals(CudaError.INVALID_IMAGE, assertThrows(GpuException.class, () -> dev.load(new byte[0])).error());
+    }
+
+    @Test
+    void truncatedAndDamagedFatBinariesAreInvalidImages() {
+        byte[] fatbin = TestDevice.kernelFile("vector_add.fatbin");
+        byte[] truncated = java.util.Arrays.copyOf(fatbin, fatbin.length / 2);
+        assertEquals(CudaError.INVALID_IMAGE, assertThrows(GpuException.class, () -> dev.load(truncated)).error());
+        Random random = new Random();
+        for (int round = 0; round < 100; round++) {
+            byte[] damaged = fatbin.clone();
+            for (int i = 0; i < 3; i++) damaged[16 + random.nextInt(damaged.length - 16)] ^= (byte) (1 << random.nextInt(8));
+            try {
+                dev.load(damaged);
+            } catch (GpuException e) {
+                assertTrue(List.of(CudaError.INVALID_IMAGE, CudaError.INVALID_PTX, CudaError.NO_BINARY_FOR_GPU,
+                        CudaError.NOT_SUPPORTED).contains(e.error()), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void ptxProblemsNameTheLine() {
+        GpuException e = assertThrows(GpuException.class, () -> dev.loadPtx("""
+                .version 9.0
+                .target sm_90
+                .address_size 64
+                .visible .entry k()
+                {
+                    ret
+                }
+                """));
+        assertEquals(CudaError.INVALID_PTX, e.error());
+        assertTrue(e.getMessage().contains("line 7"), e.getMessage());
+        GpuException newer = assertThrows(GpuException.class, () -> dev.loadPtx(".version 10.1\n.target sm_120\n"));
+        assertEquals(CudaError.UNSUPPORTED_PTX_VERSION, newer.error());
+    }
+
+    static final String LAYOUT = """
+            .version 9.0
+            .target sm_90
+            .address_size 64
+            .const .align 4 .b8 weights[64];
+            .visible .entry layout(.param .u8 a, .param .f64 b, .param .u32 c, .param .align 8 .b8 d[16], .param .u16 e)
+            .maxntid 128, 1, 1
+            {
+                .local .align 8 .b8 depot[40];
+                .shared .align 4 .b8 tile[512];
+                .reg .b32 %r<3>;
+                ld.param.u32 %r1, [c];
+                ret;
+            }
+            .visible .entry unknown(.param .u64 p)
+            {
+                .reg .b32 %r<2>;
+                frobnicate.b32 %r1, %r1;
+                ret;
+            }
+            """;
+
+    @Test
+    void parameterLayoutFollowsAlignment() {
+        GpuFunction f = dev.ctx().function(dev.loadPtx(LAYOUT), "layout");
+        assertEquals(List.of(new KernelParam(0, 0, 1), new KernelParam(1, 8, 8), new KernelParam(2, 16, 4),
+                new KernelParam(3, 24, 16), new KernelParam(4, 40, 2)), f.params());
+        assertEquals(42, f.paramBufferSize());
+    }
+
+    @Test
+    void attributesAndOccupancyDescribeTheKernel() {
+        GpuFunction f = dev.ctx().function(dev.loadPtx(LAYOUT), "layout");
+        FunctionAttributes a = dev.ctx().attributes(f);
+        assertEquals(128, a.maxThreadsPerBlock());
+        assertEquals(512, a.sharedSizeBytes());
+        assertEquals(64, a.constSizeBytes());
+        assertEquals(48, a.localSizeBytes()); // 40 rounded to 16
+        assertEquals(90, a.ptxVersion());
+        assertEquals(90, a.binaryVersion());
+        assertEquals(48 * 1024 - 512, a.maxDynamicSharedSizeBytes());
+        int small = dev.ctx().maxActiveBlocksPerMultiprocessor(f, 128, 0);
+        int bigShared = dev.ctx().maxActiveBlocksPerMultiprocessor(f, 128, 100_000);
+        assertEquals(16, small); // 2048 threads per SM / 128
+        assertEquals(2, bigShared); // 228 KiB / (100000 + 512 + 1024)
+    }
+
+    @Test
+    void anUnknownInstructionFailsTheLaunchNamingOpcodeAndKernel() {
+        GpuModule m = dev.loadPtx(LAYOUT); // the module loads: its other kernel is fine
+        GpuFunction f = dev.ctx().function(m, "unknown");
+        MemorySegment args = Arena.ofAuto().allocate(8);
+        GpuException e = assertThrows(GpuException.class, () -> dev.ctx().launch(f, Dim3.of(1), Dim3.of(1), 0, null, args));
+        assertEquals(CudaError.NOT_SUPPORTED, e.error());
+        assertTrue(e.getMessage().contains("'frobnicate.b32'") && e.getMessage().contains("kernel 'unknown'")
+                && e.getMessage().contains("line 17"), e.getMessage());
+    }
+
+    @Test
+    void missingNamesAndStaleHandlesAreReported() {
+        GpuModule m = dev.loadTestKernels("memory_ops");
+        GpuException nf = assertThrows(GpuException.class, () -> dev.ctx().function(m, "nope"));
+        assertEquals(CudaError.NOT_FOUND, nf.error());
+        assertTrue(nf.getMessage().contains("memory_ops"), nf.getMessage());
+        assertEquals(CudaError.NOT_FOUND, assertThrows(GpuException.class, () -> dev.ctx().global(m, "nope")).error());
+        GpuFunction f = dev.ctx().function(m, "memory_ops");
+        long freeBefore = dev.ctx().memInfo().freeBytes();
+        dev.ctx().unloadModule(m);
+        assertTrue(dev.ctx().memInfo().freeBytes() > freeBefore, "unloading frees the module's globals");
+        assertEquals(CudaError.INVALID_HANDLE, assertThrows(GpuException.class, () -> dev.ctx().function(m, "memory_ops")).error());
+        assertEquals(CudaError.INVALID_HANDLE, assertThrows(GpuException.class, () -> dev.ctx().attributes(f)).error());
+    }
+
+    @Test
+    void launchesAreCheckedBeforeTheyAreQueued() {
+        GpuFunction f = dev.ctx().function(dev.loadPtx(LAYOUT), "layout");
+        MemorySegment args = Arena.ofAuto().allocate(42);
+        assertEquals(CudaError.INVALID_VALUE, assertThrows(GpuException.class,
+                () -> dev.ctx().launch(f, Dim3.of(1), Dim3.of(256), 0, null, args)).error()); // over .maxntid
+        assertEquals(CudaError.INVALID_VALUE, assertThrows(GpuException.class,
+                () -> dev.ctx().launch(f, Dim3.of(1), Dim3.of(2048), 0, null, args)).error());
+        assertEquals(CudaError.INVALID_VALUE, assertThrows(GpuException.class,
+                () -> dev.ctx().launch(f, Dim3.of(1), Dim3.of(32), 0, null, Arena.ofAuto().allocate(16))).error());
+        assertEquals(CudaError.INVALID_VALUE, assertThrows(GpuException.class,
+                () -> dev.ctx().launch(f, Dim3.of(1), Dim3.of(32), 300_000, null, args)).error());
+        assertEquals(CudaError.INVALID_VALUE, assertThrows(GpuException.class,
+                () -> dev.ctx().launch(f, new Dim3(1, 70_000, 1), Dim3.of(32), 0, null, args)).error());
+        dev.ctx().launch(f, Dim3.of(3), Dim3.of(128), 1000, null, args);
+        dev.ctx().synchronize();
+    }
+}
