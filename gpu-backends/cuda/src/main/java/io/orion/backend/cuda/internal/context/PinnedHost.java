@@ -3,6 +3,7 @@ package io.orion.backend.cuda.internal.context;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import io.orion.api.backend.HostMemory;
 
@@ -73,8 +74,7 @@ final class PinnedHost implements HostMemory {
                 return;
             } catch (IllegalStateException busy) {
                 if (attempt >= 1000) throw busy;
-                Thread.onSpinWait();
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                LockSupport.parkNanos(1_000_000);
             }
         }
     }

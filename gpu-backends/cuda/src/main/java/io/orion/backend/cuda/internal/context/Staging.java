@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import io.orion.api.backend.CudaError;
 import io.orion.api.backend.GpuException;
 import io.orion.backend.cuda.internal.driver.Scratch;
 import io.orion.backend.cuda.internal.ffi.CudaConstants;
@@ -127,7 +128,7 @@ final class Staging {
             return idle.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GpuException(io.orion.api.backend.CudaError.UNKNOWN, "interrupted while waiting for a staging buffer");
+            throw new GpuException(CudaError.UNKNOWN, "interrupted while waiting for a staging buffer");
         }
     }
 

@@ -3,6 +3,7 @@ package io.orion.backend.cuda.internal.context;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import io.orion.api.backend.GpuException;
@@ -44,7 +45,7 @@ final class UseGuard {
      * @param onSlowWait told the number still in flight every few seconds while waiting
      * @return false when the guard was closed already
      */
-    boolean close(java.util.function.LongConsumer onSlowWait) {
+    boolean close(LongConsumer onSlowWait) {
         long v;
         do {
             v = state.get();
