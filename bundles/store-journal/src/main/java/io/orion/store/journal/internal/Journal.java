@@ -55,6 +55,9 @@ final class Journal implements StateStore, AutoCloseable {
     private long size;
     private long appliedSeq;
     private long snapshotRetryAt;
+    /** Counters for the close log line and the benchmark; written by the writer only. */
+    private volatile long syncs;
+    private volatile long appendsWritten;
     /** The state after every durable change; guarded by itself because load() reads it. */
     private final StateReplay state;
 
@@ -121,6 +124,12 @@ final class Journal implements StateStore, AutoCloseable {
     }
 
     Path directory() { return dir; }
+
+    /** Batches written (each one write and, with fsync on, one sync) since open. */
+    long syncs() { return syncs; }
+
+    /** Appends written since open. */
+    long appendsWritten() { return appendsWritten; }
 
     long generation() { return generation; }
 
@@ -257,6 +266,8 @@ final class Journal implements StateStore, AutoCloseable {
         JournalFile.writeFully(out, buffer.array(), buffer.size());
         size += buffer.size();
         if (settings.fsync()) out.force(false);
+        syncs++;
+        appendsWritten += b.appends.size();
         synchronized (state) {
             for (List<StateChange> c : b.changes) state.applyAll(c);
         }

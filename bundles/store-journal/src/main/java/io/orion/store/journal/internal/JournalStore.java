@@ -81,6 +81,7 @@ public final class JournalStore {
             // the bundle is stopping and the framework removed it already
         }
         journal.close();
-        LOG.info("state store in {} closed", journal.directory());
+        LOG.info("state store in {} closed: {} appends written in {} batches since it opened", journal.directory(),
+                journal.appendsWritten(), journal.syncs());
     }
 }
