@@ -34,25 +34,42 @@ public sealed interface Operand {
 
     /** A memory address {@code [base+offset]}; base is a {@link Register}, a {@link Symbol} or null (absolute). */
     record Address(Operand base, long offset) implements Operand {
-        @Override public String toString() { return "[" + (base == null ? "" : base + "+") + offset + "]"; }
+        @Override public String toString() {
+            if (base == null) return "[" + offset + "]";
+            return "[" + base + (offset == 0 ? "" : offset > 0 ? "+" + offset : Long.toString(offset)) + "]";
+        }
     }
 
     /** A vector of operands, {@code {%f1, %f2}}. */
     record Vector(List<Operand> elements) implements Operand {
         public Vector { elements = List.copyOf(elements); }
+
+        @Override public String toString() { return "{" + join(elements) + "}"; }
     }
 
     /** Two destinations, {@code %r1|%p2} (shfl, setp). */
-    record Pair(Operand first, Operand second) implements Operand {}
+    record Pair(Operand first, Operand second) implements Operand {
+        @Override public String toString() { return first + "|" + second; }
+    }
 
     /** A negated predicate, {@code !%p1}. */
-    record Not(Operand operand) implements Operand {}
+    record Not(Operand operand) implements Operand {
+        @Override public String toString() { return "!" + operand; }
+    }
 
     /** The sink {@code _}: a destination whose value is dropped. */
-    record Sink() implements Operand {}
+    record Sink() implements Operand {
+        @Override public String toString() { return "_"; }
+    }
 
     /** A parenthesised list, as {@code call} writes its return values and arguments. */
     record Group(List<Operand> elements) implements Operand {
         public Group { elements = List.copyOf(elements); }
+
+        @Override public String toString() { return "(" + join(elements) + ")"; }
+    }
+
+    private static String join(List<Operand> elements) {
+        return String.join(", ", elements.stream().map(Object::toString).toList());
     }
 }

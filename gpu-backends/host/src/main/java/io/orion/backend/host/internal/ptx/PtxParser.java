@@ -360,6 +360,7 @@ public final class PtxParser {
         }
         Token op = expect(Kind.NAME, "an instruction");
         List<Operand> operands = new ArrayList<>();
+        if (peek().is("}") || peek().kind() == Kind.END) throw error(peek(), "expected ';' after " + op.text() + ", found " + peek());
         if (!peek().is(";")) {
             do {
                 if (!operands.isEmpty()) next();
