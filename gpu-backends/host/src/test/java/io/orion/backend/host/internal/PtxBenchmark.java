@@ -55,8 +55,9 @@ public final class PtxBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "PTX interpreter benchmark: %d processors, %s %s%n", cores,
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
-        System.out.println("| measurement | workers | time (ms) | thread-instructions | M instr/s | M instr/s/core |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| measurement | workers | time per launch (ms) | thread-instructions per launch | M instr/s (wall) "
+                + "| M instr/s/core (wall) | M instr per CPU-second |");
+        System.out.println("|---|---|---|---|---|---|---|");
         alu(1);
         alu(cores);
         matmul(1, 256);
@@ -71,7 +72,7 @@ public final class PtxBenchmark {
             int blocks = 64, threads = 256, iterations = 2000;
             long out = dev.ctx().memAlloc(4L * blocks * threads);
             MemorySegment a = TestDevice.args(f, out, iterations);
-            run(dev, f, Dim3.of(blocks), Dim3.of(threads), 0, a, 2); // warm up the JIT
+            run(dev, f, Dim3.of(blocks), Dim3.of(threads), 0, a, 6); // warm up the JIT
             long[] r = run(dev, f, Dim3.of(blocks), Dim3.of(threads), 0, a, 5);
             row("ALU loop (7 simple instructions per iteration)", workers, r);
         }
@@ -87,7 +88,7 @@ public final class PtxBenchmark {
             long pa = dev.upload(a), pb = dev.upload(a), pc = dev.ctx().memAlloc(4L * size * size);
             MemorySegment args = TestDevice.args(f, pa, pb, pc, size, size, size);
             Dim3 grid = new Dim3(size / 16, size / 16, 1);
-            run(dev, f, grid, new Dim3(16, 16, 1), 0, args, 1);
+            run(dev, f, grid, new Dim3(16, 16, 1), 0, args, 3);
             long[] r = run(dev, f, grid, new Dim3(16, 16, 1), 0, args, 3);
             row("sample matmul_tiled " + size + "x" + size + "x" + size, workers, r);
         }
@@ -99,30 +100,36 @@ public final class PtxBenchmark {
             GpuFunction f = dev.ctx().function(m, "vector_add");
             long pa = dev.ctx().memAlloc(4L * n), pb = dev.ctx().memAlloc(4L * n), pc = dev.ctx().memAlloc(4L * n);
             MemorySegment args = TestDevice.args(f, pa, pb, pc, n);
-            run(dev, f, Dim3.of(n / 256), Dim3.of(256), 0, args, 1);
+            run(dev, f, Dim3.of(n / 256), Dim3.of(256), 0, args, 3);
             long[] r = run(dev, f, Dim3.of(n / 256), Dim3.of(256), 0, args, 3);
             row("sample vector_add, " + n + " floats", workers, r);
         }
     }
 
-    /** Runs {@code repeats} launches; returns {total nanos, thread-instructions} of them. */
+    /**
+     * Runs {@code repeats} launches; returns {wall nanos, thread-instructions, process CPU nanos} per
+     * launch. CPU time makes the per-core figure meaningful on a machine other work also uses.
+     */
     private static long[] run(TestDevice dev, GpuFunction f, Dim3 grid, Dim3 block, int shared, MemorySegment args, int repeats) {
-        long instructions = 0;
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         for (int i = 0; i < repeats; i++) {
             dev.ctx().launch(f, grid, block, shared, null, args);
             dev.ctx().synchronize();
         }
         long nanos = System.nanoTime() - start;
+        long cpu = os.getProcessCpuTime() - cpuStart;
         Launch last = dev.context.lastLaunch();
-        instructions = last == null ? 0 : last.executedInstructions() * repeats;
-        return new long[] {nanos / repeats, instructions / repeats};
+        long instructions = last == null ? 0 : last.executedInstructions();
+        return new long[] {nanos / repeats, instructions, cpu / repeats};
     }
 
     private static void row(String what, int workers, long[] r) {
-        double seconds = r[0] / 1e9;
-        double rate = r[1] / seconds / 1e6;
-        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %,d | %.0f | %.0f |%n", what, workers, r[0] / 1e6, r[1], rate,
-                rate / workers);
+        double rate = r[1] / (r[0] / 1e9) / 1e6;
+        double perCpuSecond = r[1] / (r[2] / 1e9) / 1e6;
+        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %,d | %.0f | %.0f | %.0f |%n", what, workers, r[0] / 1e6, r[1], rate,
+                rate / workers, perCpuSecond);
     }
 }

@@ -17,6 +17,12 @@ final class Compare extends Insn {
     static final int OUT_PRED = 0, OUT_INT = 1, OUT_FLOAT = 2;
 
     private final int cmp, type, bits, boolOp, out;
+    /**
+     * For integer comparisons: bit (c + 1) tells the result when comparing gives c in {-1, 0, 1},
+     * so a lane's test is one shift (EQ 0b010, LT 0b001, GE 0b110, ...).
+     */
+    private final int truth;
+    private final boolean unsignedCompare;
     private final boolean ftz, cNegated;
     private final int p, q, a, b, c;
 
@@ -34,6 +40,15 @@ final class Compare extends Insn {
         this.b = b;
         this.c = c;
         this.cNegated = cNegated;
+        this.truth = switch (cmp) {
+            case EQ -> 0b010;
+            case NE -> 0b101;
+            case LT, LO -> 0b001;
+            case LE, LS -> 0b011;
+            case GT, HI -> 0b100;
+            default -> 0b110;
+        };
+        this.unsignedCompare = type == TYPE_UNSIGNED || cmp >= LO;
     }
 
     /** The comparison an opcode part names, or -1. */
@@ -50,6 +65,19 @@ final class Compare extends Insn {
     @Override
     void exec(Warp w, int mask) {
         long[] r = w.regs;
+        if (mask == Warp.FULL && out == OUT_PRED && boolOp == BOOL_NONE && q < 0 && type <= TYPE_UNSIGNED) {
+            // The common case, an integer setp of a whole warp: one compare and one shift per lane.
+            int p = this.p, a = this.a, b = this.b, truth = this.truth;
+            if (bits == 32 && !unsignedCompare) {
+                for (int l = 0; l < Warp.SIZE; l++) r[p + l] = (truth >>> (Integer.compare((int) r[a + l], (int) r[b + l]) + 1)) & 1;
+            } else if (bits == 32) {
+                for (int l = 0; l < Warp.SIZE; l++)
+                    r[p + l] = (truth >>> (Integer.signum(Integer.compareUnsigned((int) r[a + l], (int) r[b + l])) + 1)) & 1;
+            } else {
+                for (int l = 0; l < Warp.SIZE; l++) r[p + l] = test(r[a + l], r[b + l]) ? 1 : 0;
+            }
+            return;
+        }
         for (int m = mask; m != 0; m &= m - 1) {
             int l = Integer.numberOfTrailingZeros(m);
             boolean t = test(r[a + l], r[b + l]);
@@ -80,18 +108,9 @@ final class Compare extends Insn {
 
     private boolean test(long x, long y) {
         if (type == TYPE_SIGNED || type == TYPE_UNSIGNED) {
-            long s1 = sx(x, bits), s2 = sx(y, bits);
-            long u1 = zx(x, bits), u2 = zx(y, bits);
-            boolean unsigned = type == TYPE_UNSIGNED || cmp >= LO;
-            int c = unsigned ? Long.compareUnsigned(u1, u2) : Long.compare(s1, s2);
-            return switch (cmp) {
-                case EQ -> u1 == u2;
-                case NE -> u1 != u2;
-                case LT, LO -> c < 0;
-                case LE, LS -> c <= 0;
-                case GT, HI -> c > 0;
-                default -> c >= 0;
-            };
+            int c = unsignedCompare ? Long.signum(Long.compareUnsigned(zx(x, bits), zx(y, bits)))
+                    : Long.compare(sx(x, bits), sx(y, bits));
+            return ((truth >>> (c + 1)) & 1) != 0;
         }
         double u, v;
         if (type == TYPE_F32) {

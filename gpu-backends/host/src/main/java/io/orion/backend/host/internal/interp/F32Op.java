@@ -34,6 +34,24 @@ final class F32Op extends Insn {
     @Override
     void exec(Warp w, int mask) {
         long[] r = w.regs;
+        if (mask == Warp.FULL && mode == Rounding.RN && !ftz && !sat) {
+            int d = this.d, a = this.a, b = this.b, c = this.c;
+            switch (op) {
+                case ADD -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = bits(f32(r[a + l]) + f32(r[b + l]));
+                    return;
+                }
+                case MUL -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = bits(f32(r[a + l]) * f32(r[b + l]));
+                    return;
+                }
+                case FMA -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = bits(Math.fma(f32(r[a + l]), f32(r[b + l]), f32(r[c + l])));
+                    return;
+                }
+                default -> { }
+            }
+        }
         if (mask == Warp.FULL) {
             for (int l = 0; l < Warp.SIZE; l++) r[d + l] = bits(eval(f32(r[a + l]), f32(r[b + l]), f32(r[c + l])));
         } else {

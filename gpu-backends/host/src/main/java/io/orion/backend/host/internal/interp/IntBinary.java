@@ -27,7 +27,37 @@ final class IntBinary extends Insn {
     void exec(Warp w, int mask) {
         long[] r = w.regs;
         if (mask == Warp.FULL) {
-            for (int l = 0; l < Warp.SIZE; l++) r[d + l] = eval(r[a + l], r[b + l]);
+            // The commonest operations of whole warps get loops of their own: no per-lane dispatch.
+            int d = this.d, a = this.a, b = this.b;
+            switch (op) {
+                case ADD -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = r[a + l] + r[b + l];
+                    return;
+                }
+                case SUB -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = r[a + l] - r[b + l];
+                    return;
+                }
+                case MUL_LO -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = r[a + l] * r[b + l];
+                    return;
+                }
+                case AND -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = r[a + l] & r[b + l];
+                    return;
+                }
+                case OR -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = r[a + l] | r[b + l];
+                    return;
+                }
+                case XOR -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = r[a + l] ^ r[b + l];
+                    return;
+                }
+                default -> {
+                    for (int l = 0; l < Warp.SIZE; l++) r[d + l] = eval(r[a + l], r[b + l]);
+                }
+            }
         } else {
             for (int m = mask; m != 0; m &= m - 1) {
                 int l = Integer.numberOfTrailingZeros(m);

@@ -1,5 +1,6 @@
 package io.orion.backend.host.internal.interp;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /** {@code ld} (and {@code ldu}) of scalars and vectors from any state space. */
@@ -32,6 +33,40 @@ final class Load extends Insn {
 
     @Override
     void exec(Warp w, int mask) {
+        if (mask == Warp.FULL && dests.length == 1 && addr >= 0 && (space == Warp.GLOBAL || space == Warp.SHARED)) {
+            wholeWarp(w);
+        } else {
+            lanes(w, mask);
+        }
+        if (acquire) VarHandle.acquireFence();
+    }
+
+    /**
+     * A scalar load by all 32 lanes from global or shared memory: the bounds and alignment checks
+     * inline; any lane that fails them takes the general path, which reports the fault.
+     */
+    private void wholeWarp(Warp w) {
+        long[] r = w.regs;
+        int d = dests[0];
+        int mask = size - 1;
+        if (space == Warp.SHARED) {
+            MemorySegment s = w.block.shared;
+            long limit = w.block.sharedSize - size;
+            for (int l = 0; l < Warp.SIZE; l++) {
+                long a = offset + (narrowAddress ? r[addr + l] & 0xffff_ffffL : r[addr + l]);
+                r[d + l] = a >= 0 && a <= limit && (a & mask) == 0 ? Warp.read(s, a, size, signed) : w.load(space, a, size, signed, l);
+            }
+        } else {
+            GlobalView g = w.global;
+            for (int l = 0; l < Warp.SIZE; l++) {
+                long a = offset + (narrowAddress ? r[addr + l] & 0xffff_ffffL : r[addr + l]);
+                MemorySegment s = g.resolve(a, size);
+                r[d + l] = Warp.read(s, a - g.base(), size, signed);
+            }
+        }
+    }
+
+    private void lanes(Warp w, int mask) {
         long[] r = w.regs;
         int vectorBytes = size * dests.length;
         for (int m = mask; m != 0; m &= m - 1) {
@@ -45,6 +80,5 @@ final class Load extends Insn {
                 for (int i = 0; i < dests.length; i++) r[dests[i] + l] = w.load(space, a + (long) i * size, size, signed, l);
             }
         }
-        if (acquire) VarHandle.acquireFence();
     }
 }

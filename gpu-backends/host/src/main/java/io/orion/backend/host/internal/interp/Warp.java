@@ -257,12 +257,26 @@ final class Warp {
                 return load(AddressWindows.kind(address), windowOffset(address), size, signed, lane);
             }
         }
+        return read(s, off, size, signed);
+    }
+
+    /** A value of {@code size} bytes at {@code off}, sign- or zero-extended. */
+    static long read(MemorySegment s, long off, int size, boolean signed) {
         return switch (size) {
             case 1 -> signed ? s.get(I8, off) : s.get(I8, off) & 0xffL;
             case 2 -> signed ? s.get(I16, off) : s.get(I16, off) & 0xffffL;
             case 4 -> signed ? s.get(I32, off) : s.get(I32, off) & 0xffff_ffffL;
             default -> s.get(I64, off);
         };
+    }
+
+    static void write(MemorySegment s, long off, int size, long value) {
+        switch (size) {
+            case 1 -> s.set(I8, off, (byte) value);
+            case 2 -> s.set(I16, off, (short) value);
+            case 4 -> s.set(I32, off, (int) value);
+            default -> s.set(I64, off, value);
+        }
     }
 
     void store(int space, long address, int size, long value, int lane) {
@@ -287,12 +301,7 @@ final class Warp {
                 return;
             }
         }
-        switch (size) {
-            case 1 -> s.set(I8, off, (byte) value);
-            case 2 -> s.set(I16, off, (short) value);
-            case 4 -> s.set(I32, off, (int) value);
-            default -> s.set(I64, off, value);
-        }
+        write(s, off, size, value);
     }
 
     /** A generic address as an address in its own state space (global addresses are unchanged). */
