@@ -85,7 +85,12 @@ final class Journal implements StateStore, AutoCloseable {
         this.appliedSeq = opened.nextSeq() - 1;
         this.open = new Batch(nextSeq);
         this.out = FileChannel.open(StoreFiles.journal(dir, generation), WRITE);
-        this.out.position(opened.journalEnd());
+        try {
+            this.out.position(opened.journalEnd());
+        } catch (IOException e) {
+            out.close();
+            throw e;
+        }
         this.size = opened.journalEnd();
         this.writer = Thread.ofPlatform().name("orion-journal-writer").daemon().unstarted(this::writeLoop);
     }
