@@ -47,6 +47,9 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
     private final Grants grants = new Grants();
     private final ConcurrentHashMap<Long, Session> sessions = new ConcurrentHashMap<>();
     private final Map<Transport, String> transports = new IdentityHashMap<>();
+    /** Transports that should listen but could not (port taken, say): retried every few seconds. */
+    private final List<Transport> failed = new ArrayList<>();
+    private long lastRetryNanos;
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService reaper;
     private volatile ServerSettings settings;
@@ -79,30 +82,46 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
 
     /** Opens the transports in {@code active} that are not open, closes the open ones that are not in it. */
     public synchronized void useTransports(List<Transport> active) {
+        failed.removeIf(t -> active.stream().noneMatch(a -> a == t));
         for (Transport t : List.copyOf(transports.keySet())) {
             if (active.stream().noneMatch(a -> a == t)) {
-                String endpoint = transports.remove(t);
-                LOG.info("closing transport {} at {}; its sessions wait {} ms for their clients to reconnect", name(t), endpoint,
+                transports.remove(t);
+                LOG.info("closing transport {}; its sessions wait {} ms for their clients to reconnect", name(t),
                         settings.transportGrace().toMillis());
                 closeQuietly(t);
             }
         }
         for (Transport t : active) {
-            if (transports.containsKey(t)) continue;
-            try {
-                String endpoint = t.open(this);
-                transports.put(t, endpoint);
-                LOG.info("listening on transport {} at {}", name(t), endpoint);
-            } catch (IOException | RuntimeException e) {
-                LOG.error("transport {} could not listen: {}", name(t), e.getMessage());
-            }
+            if (!transports.containsKey(t)) tryOpen(t, true);
         }
     }
 
-    /** The transports listening now and their endpoints. */
+    private void tryOpen(Transport t, boolean first) {
+        try {
+            String endpoint = t.open(this);
+            transports.put(t, endpoint);
+            failed.removeIf(f -> f == t);
+            LOG.info("listening on transport {} at {}", name(t), endpoint);
+        } catch (IOException | RuntimeException e) {
+            if (first) LOG.error("transport {} could not listen: {}; retrying every {} s", name(t), e.getMessage(), RETRY_SECONDS);
+            if (failed.stream().noneMatch(f -> f == t)) failed.add(t);
+        }
+    }
+
+    private static final int RETRY_SECONDS = 2;
+
+    /** Opens again the transports that could not listen (called by the reaper thread). */
+    private synchronized void retryTransports() {
+        long now = System.nanoTime();
+        if (failed.isEmpty() || now - lastRetryNanos < RETRY_SECONDS * 1_000_000_000L) return;
+        lastRetryNanos = now;
+        for (Transport t : List.copyOf(failed)) tryOpen(t, false);
+    }
+
+    /** The transports listening now and their endpoints (as they say now: a reconfigured transport may have moved). */
     public synchronized Map<String, String> endpoints() {
         Map<String, String> m = new java.util.TreeMap<>();
-        transports.forEach((t, e) -> m.put(name(t), e));
+        transports.keySet().forEach(t -> m.put(name(t), t.endpoint()));
         return m;
     }
 
@@ -219,6 +238,7 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
     }
 
     private void reap() {
+        retryTransports();
         long now = System.nanoTime();
         for (Session s : sessions.values()) {
             if (s.detachedPast(now)) {
@@ -234,8 +254,7 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
     /** Ends a session and frees everything it holds. Idempotent. */
     void closeSession(Session s, String why) {
         ConnectionHandler c = s.connection();
-        s.markClosed();
-        sessions.remove(s.id, s);
+        if (!s.markClosed()) return;
         if (c != null) c.connection().close();
         long freed = 0;
         int allocations = 0;
@@ -257,6 +276,8 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
             s.open(List.of(), List.of());
         } finally {
             s.lock.unlock();
+            // listed until everything is freed, so that an empty list means nothing is held
+            sessions.remove(s.id, s);
         }
         LOG.info("{} closed: {}; freed {} bytes in {} allocations", s, why, freed, allocations);
     }

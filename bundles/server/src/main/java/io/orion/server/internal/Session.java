@@ -30,7 +30,7 @@ final class Session {
     private volatile List<Grant> grants = List.of();
     private volatile ConnectionHandler connection;
     private volatile long deadlineNanos;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     // guarded by lock
     private long lastHandledSeq;
@@ -80,12 +80,13 @@ final class Session {
     }
 
     boolean detachedPast(long now) {
-        return connection == null && !closed && deadlineNanos != 0 && now - deadlineNanos >= 0;
+        return connection == null && !closed.get() && deadlineNanos != 0 && now - deadlineNanos >= 0;
     }
 
-    boolean closed() { return closed; }
+    boolean closed() { return closed.get(); }
 
-    void markClosed() { closed = true; }
+    /** Marks the session closed; true for the one caller that closed it. */
+    boolean markClosed() { return closed.compareAndSet(false, true); }
 
     // ---- call sequence and latched errors (under lock) ----------------------------------------
 
