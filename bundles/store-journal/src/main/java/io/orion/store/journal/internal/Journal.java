@@ -10,10 +10,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -45,8 +42,8 @@ final class Journal implements StateStore, AutoCloseable {
     private final Json json = new Json();
     private final Faults faults;
     private final Clock clock;
+    /** Open for as long as the store is: its lock keeps other processes out of the directory. */
     private final FileChannel lockFile;
-    private final FileLock dirLock;
 
     // Owned by the writer thread (and by open() before the thread starts).
     private FileChannel out;
@@ -71,14 +68,13 @@ final class Journal implements StateStore, AutoCloseable {
 
     private final Thread writer;
 
-    private Journal(Settings settings, Faults faults, Clock clock, FileChannel lockFile, FileLock dirLock,
-                    Recovery.Opened opened) throws IOException {
+    private Journal(Settings settings, Faults faults, Clock clock, FileChannel lockFile, Recovery.Opened opened)
+            throws IOException {
         this.settings = settings;
         this.dir = settings.directory();
         this.faults = faults;
         this.clock = clock;
         this.lockFile = lockFile;
-        this.dirLock = dirLock;
         this.generation = opened.generation();
         this.state = opened.state();
         this.nextSeq = opened.nextSeq();
@@ -116,7 +112,7 @@ final class Journal implements StateStore, AutoCloseable {
                 throw new StoreException("the state directory " + dir + " is in use by another process (it holds the lock on "
                         + dir.resolve(StoreFiles.LOCK) + ")");
             Recovery.Opened opened = new Recovery(dir, new Json(), settings.truncateCorrupt(), clock).open();
-            j = new Journal(settings, faults, clock, lockFile, dirLock, opened);
+            j = new Journal(settings, faults, clock, lockFile, opened);
             // A repaired directory gets a clean generation at once, so that the repair becomes history.
             if (opened.repaired() || j.size >= settings.snapshotAfterBytes()) j.snapshot();
             j.writer.start();
@@ -375,25 +371,5 @@ final class Journal implements StateStore, AutoCloseable {
         private static final long serialVersionUID = 1L;
 
         SwitchFailed(Throwable cause) { super(cause); }
-    }
-
-    /** Appends that are written and synced together. */
-    private static final class Batch {
-        final long firstSeq;
-        final List<byte[]> appends = new ArrayList<>();
-        final List<List<StateChange>> changes = new ArrayList<>();
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        long firstAppendNanos;
-
-        Batch(long firstSeq) { this.firstSeq = firstSeq; }
-
-        void await() {
-            try {
-                done.join();
-            } catch (CompletionException e) {
-                // A fresh exception per caller, with the caller's stack; the cause says what failed.
-                throw new StoreException(e.getCause().getMessage(), e.getCause());
-            }
-        }
     }
 }
