@@ -55,8 +55,8 @@ public final class PtxBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "PTX interpreter benchmark: %d processors, %s %s%n", cores,
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
-        System.out.println("| measurement | workers | time per launch (ms) | thread-instructions per launch | M instr/s (wall) "
-                + "| M instr/s/core (wall) | M instr per CPU-second |");
+        System.out.println("| measurement | workers | median time per launch (ms) | thread-instructions per launch "
+                + "| M instr/s (wall) | M instr/s/core (wall) | M instr per CPU-second |");
         System.out.println("|---|---|---|---|---|---|---|");
         alu(1);
         alu(cores);
@@ -73,7 +73,7 @@ public final class PtxBenchmark {
             long out = dev.ctx().memAlloc(4L * blocks * threads);
             MemorySegment a = TestDevice.args(f, out, iterations);
             run(dev, f, Dim3.of(blocks), Dim3.of(threads), 0, a, 6); // warm up the JIT
-            long[] r = run(dev, f, Dim3.of(blocks), Dim3.of(threads), 0, a, 5);
+            long[] r = run(dev, f, Dim3.of(blocks), Dim3.of(threads), 0, a, 7);
             row("ALU loop (7 simple instructions per iteration)", workers, r);
         }
     }
@@ -89,7 +89,7 @@ public final class PtxBenchmark {
             MemorySegment args = TestDevice.args(f, pa, pb, pc, size, size, size);
             Dim3 grid = new Dim3(size / 16, size / 16, 1);
             run(dev, f, grid, new Dim3(16, 16, 1), 0, args, 3);
-            long[] r = run(dev, f, grid, new Dim3(16, 16, 1), 0, args, 3);
+            long[] r = run(dev, f, grid, new Dim3(16, 16, 1), 0, args, 5);
             row("sample matmul_tiled " + size + "x" + size + "x" + size, workers, r);
         }
     }
@@ -101,29 +101,33 @@ public final class PtxBenchmark {
             long pa = dev.ctx().memAlloc(4L * n), pb = dev.ctx().memAlloc(4L * n), pc = dev.ctx().memAlloc(4L * n);
             MemorySegment args = TestDevice.args(f, pa, pb, pc, n);
             run(dev, f, Dim3.of(n / 256), Dim3.of(256), 0, args, 3);
-            long[] r = run(dev, f, Dim3.of(n / 256), Dim3.of(256), 0, args, 3);
+            long[] r = run(dev, f, Dim3.of(n / 256), Dim3.of(256), 0, args, 5);
             row("sample vector_add, " + n + " floats", workers, r);
         }
     }
 
     /**
-     * Runs {@code repeats} launches; returns {wall nanos, thread-instructions, process CPU nanos} per
-     * launch. CPU time makes the per-core figure meaningful on a machine other work also uses.
+     * Times {@code repeats} launches one by one; returns the medians of {wall nanos, thread-instructions,
+     * process CPU nanos} per launch. CPU time makes the per-core figure meaningful on a machine that
+     * other work shares: it counts only the time this process got.
      */
     private static long[] run(TestDevice dev, GpuFunction f, Dim3 grid, Dim3 block, int shared, MemorySegment args, int repeats) {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long cpuStart = os.getProcessCpuTime();
-        long start = System.nanoTime();
+        long[] wall = new long[repeats];
+        long[] cpu = new long[repeats];
         for (int i = 0; i < repeats; i++) {
+            long cpuStart = os.getProcessCpuTime();
+            long start = System.nanoTime();
             dev.ctx().launch(f, grid, block, shared, null, args);
             dev.ctx().synchronize();
+            wall[i] = System.nanoTime() - start;
+            cpu[i] = os.getProcessCpuTime() - cpuStart;
         }
-        long nanos = System.nanoTime() - start;
-        long cpu = os.getProcessCpuTime() - cpuStart;
+        java.util.Arrays.sort(wall);
+        java.util.Arrays.sort(cpu);
         Launch last = dev.context.lastLaunch();
-        long instructions = last == null ? 0 : last.executedInstructions();
-        return new long[] {nanos / repeats, instructions, cpu / repeats};
+        return new long[] {wall[repeats / 2], last == null ? 0 : last.executedInstructions(), cpu[repeats / 2]};
     }
 
     private static void row(String what, int workers, long[] r) {

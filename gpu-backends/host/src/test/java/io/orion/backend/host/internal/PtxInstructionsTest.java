@@ -493,4 +493,36 @@ class PtxInstructionsTest {
         long[] in = {1, 2, 3, 4, 5, 6, 7, 8};
         assertArrayEquals(new long[] {3, 4, 1, 2, 7, 8, 5, 6}, PtxKernel.run(dev, body, in, 4, 8));
     }
+
+    @Test
+    void reductionsAndSixtyFourBitCompareAndSwap() {
+        String body = """
+                .shared .align 8 .b8 cell[8];
+                setp.ne.u32 %p1, %tid, 0;
+                @%p1 bra $GO;
+                st.shared.u32 [cell], -5;
+            $GO:
+                bar.sync 0;
+                red.global.add.u32 [%in], 2;
+                red.shared.max.s32 [cell], %tid;
+                cvt.u64.u32 %rd1, %tid;
+                atom.global.cas.b64 %rd2, [%in+8], %rd1, 1000;
+                atom.global.exch.b64 %rd3, [%in+16], %rd1;
+                red.global.min.u64 [%in+24], %rd1;
+                bar.sync 0;
+                @%p1 bra $END;
+                ld.shared.u32 %r1, [cell];
+                ld.global.u32 %r2, [%in];
+                ld.global.u64 %rd4, [%in+8];
+                ld.global.u64 %rd5, [%in+24];
+                st.global.v2.u32 [%out], {%r1, %r2};
+                st.global.v2.u64 [%out+16], {%rd4, %rd5};
+            $END:
+                """;
+        long[] out = PtxKernel.run(dev, body, new long[] {0, 7, 0, 1000}, 64, 4);
+        assertEquals(63, (int) out[0], "red.shared.max");
+        assertEquals(128, (int) (out[0] >>> 32), "red.global.add");
+        assertEquals(1000, out[2], "only thread 7 found 7 and swapped in 1000");
+        assertEquals(0, out[3], "red.global.min.u64");
+    }
 }
