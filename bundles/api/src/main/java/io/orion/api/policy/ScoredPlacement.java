@@ -1,9 +1,7 @@
 package io.orion.api.policy;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 
 import io.orion.api.pool.GpuView;
 import io.orion.api.pool.NodeView;
@@ -22,56 +20,94 @@ import io.orion.api.pool.VgpuRequest;
  *     best {@code count} GPUs have the highest total score wins.</li>
  * <li>Only when no single node can take the request, and it may cross nodes, are the best
  *     {@code count} GPUs of the whole pool taken.</li>
- * <li>Ties go to the node, then GPU, that sorts first, so answers are deterministic.</li>
+ * <li>Ties go to the node, then GPU, that comes first in the pool's order, so answers are
+ *     deterministic.</li>
  * </ul>
- * Runs in O(GPUs · log count) per call, which keeps 10 000-GPU pools well under a millisecond.
+ * One pass over the GPUs, no allocation per GPU: it keeps the best {@code count} in small sorted
+ * arrays. That keeps a 10 000-GPU pool at tens of microseconds per call.
  */
 public final class ScoredPlacement {
 
     private ScoredPlacement() {}
 
-    private record Scored(GpuView gpu, double score) {}
+    /** The best {@code k} candidates seen so far, best first; a later one must score strictly higher to displace. */
+    private static final class Best {
+        final GpuView[] gpus;
+        final double[] scores;
+        int size;
 
-    private static final Comparator<Scored> WORST_FIRST = Comparator.comparingDouble(Scored::score)
-            .thenComparing((Scored s) -> s.gpu().node(), Comparator.reverseOrder())
-            .thenComparing((Scored s) -> s.gpu().index(), Comparator.reverseOrder());
+        Best(int k) {
+            gpus = new GpuView[k];
+            scores = new double[k];
+        }
+
+        void offer(GpuView g, double score) {
+            int k = gpus.length;
+            if (size == k && score <= scores[k - 1]) return;
+            int i = size < k ? size++ : k - 1;
+            // shift worse ones down; equal scores keep their (earlier) place
+            while (i > 0 && scores[i - 1] < score) {
+                scores[i] = scores[i - 1];
+                gpus[i] = gpus[i - 1];
+                i--;
+            }
+            scores[i] = score;
+            gpus[i] = g;
+        }
+
+        double total() {
+            double t = 0;
+            for (int i = 0; i < size; i++) t += scores[i];
+            return t;
+        }
+
+        void copyFrom(Best other) {
+            System.arraycopy(other.gpus, 0, gpus, 0, other.size);
+            System.arraycopy(other.scores, 0, scores, 0, other.size);
+            size = other.size;
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        Placement toPlacement() {
+            List<Slot> slots = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) slots.add(new Slot(gpus[i].node(), gpus[i].uuid()));
+            return Placement.placed(slots);
+        }
+    }
 
     public static Placement place(VgpuRequest request, PoolView pool, GpuScorer scorer) {
         int k = request.count();
-        List<Scored> bestNode = null;
+        long memory = request.memoryMiB();
+        int ratio = request.ratio();
+        String pin = request.node();
+        Best node = new Best(k), bestNode = new Best(k);
+        Best global = request.crossNode() ? new Best(k) : null;
         double bestNodeScore = Double.NEGATIVE_INFINITY;
-        PriorityQueue<Scored> global = request.crossNode() ? new PriorityQueue<>(k + 1, WORST_FIRST) : null;
+        boolean found = false;
 
-        for (NodeView node : pool.nodes()) {
-            if (!node.schedulable()) continue;
-            if (!request.node().isEmpty() && !request.node().equals(node.name())) continue;
-            PriorityQueue<Scored> top = new PriorityQueue<>(k + 1, WORST_FIRST);
-            for (GpuView gpu : node.gpus()) {
-                if (!gpu.fits(request.memoryMiB(), request.ratio())) continue;
-                Scored s = new Scored(gpu, scorer.score(gpu, request));
-                keepBest(top, s, k);
-                if (global != null) keepBest(global, s, k);
+        for (NodeView n : pool.nodes()) {
+            if (!n.schedulable() || !n.mayFit(memory, ratio)) continue;
+            if (!pin.isEmpty() && !pin.equals(n.name())) continue;
+            node.clear();
+            for (GpuView gpu : n.gpus()) {
+                if (!gpu.fits(memory, ratio)) continue;
+                double s = scorer.score(gpu, request);
+                node.offer(gpu, s);
+                if (global != null) global.offer(gpu, s);
             }
-            if (top.size() < k) continue;
-            double total = top.stream().mapToDouble(Scored::score).sum();
-            if (total > bestNodeScore) { // strict: the earlier (sorted) node wins ties
+            if (node.size < k) continue;
+            double total = node.total();
+            if (!found || total > bestNodeScore) { // strict: the earlier node wins ties
                 bestNodeScore = total;
-                bestNode = new ArrayList<>(top);
+                bestNode.copyFrom(node);
+                found = true;
             }
         }
-        List<Scored> chosen = bestNode != null ? bestNode
-                : global != null && global.size() == k ? new ArrayList<>(global) : null;
-        if (chosen == null) return NoFitDiagnosis.explain(request, pool);
-        chosen.sort(WORST_FIRST.reversed());
-        return Placement.placed(chosen.stream().map(s -> new Slot(s.gpu().node(), s.gpu().uuid())).toList());
-    }
-
-    private static void keepBest(PriorityQueue<Scored> top, Scored s, int k) {
-        if (top.size() < k) {
-            top.add(s);
-        } else if (WORST_FIRST.compare(s, top.peek()) > 0) {
-            top.poll();
-            top.add(s);
-        }
+        if (found) return bestNode.toPlacement();
+        if (global != null && global.size == k) return global.toPlacement();
+        return NoFitDiagnosis.explain(request, pool);
     }
 }

@@ -14,6 +14,7 @@ final class Ids {
     static String vgpu() { return "vgpu-" + hex(); }
 
     private static String hex() {
-        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+        String h = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return "0".repeat(16 - h.length()) + h;
     }
 }

@@ -138,6 +138,9 @@ final class PoolState {
     }
 
     private void publish() {
-        view = PoolView.of(++version, new ArrayList<>(nodes.values()));
+        view = new Snapshot(++version, List.copyOf(nodes.values()));
     }
+
+    /** An immutable view: the node list is copied once per change, never per read. */
+    private record Snapshot(long version, List<NodeView> nodes) implements PoolView {}
 }

@@ -110,24 +110,8 @@ public final class PolicyHarness {
         return total == 0 ? 0 : (double) used / total;
     }
 
-    /**
-     * How scattered free capacity is, for vGPUs of one size: 1 − (vGPUs of that size that still
-     * fit) ÷ (vGPUs that would fit if all free memory and ratio were on one GPU per node).
-     * 0 means no capacity is stranded; 1 means none of it is usable for that size.
-     */
+    /** How scattered the free capacity is for vGPUs of this size; see {@link Fragmentation}. */
     public double fragmentation(long probeMemoryMiB, int probeRatio) {
-        long fit = 0, ideal = 0;
-        for (NodeView n : pool().nodes()) {
-            if (!n.schedulable()) continue;
-            long freeMem = 0, freeRatio = 0;
-            for (GpuView g : n.gpus()) {
-                long byMem = g.freeMemoryMiB() / probeMemoryMiB, byRatio = g.freeRatio() / probeRatio;
-                fit += Math.max(0, Math.min(g.freeSlots(), Math.min(byMem, byRatio)));
-                freeMem += g.freeMemoryMiB();
-                freeRatio += g.freeRatio();
-            }
-            ideal += Math.min(freeMem / probeMemoryMiB, freeRatio / probeRatio);
-        }
-        return ideal == 0 ? 0 : 1.0 - (double) fit / ideal;
+        return Fragmentation.of(pool(), probeMemoryMiB, probeRatio);
     }
 }
