@@ -25,10 +25,6 @@ public record FatbinEntry(int kind, int arch, int versionMajor, int versionMinor
 
     public boolean isPtx() { return kind == PTX; }
 
-    public boolean isElf() { return kind == ELF; }
-
-    public boolean compressed() { return (flags & (FLAG_LZ4 | FLAG_ZSTD)) != 0; }
-
     public String describe() {
         String what = kind == PTX ? "PTX " + versionMajor + "." + versionMinor + " for compute_" + arch
                 : kind == ELF ? "SASS (ELF) for sm_" + arch : "entry of kind " + kind + " for arch " + arch;

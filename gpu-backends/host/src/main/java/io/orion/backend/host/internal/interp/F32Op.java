@@ -11,7 +11,7 @@ import static io.orion.backend.host.internal.interp.Bits.f32;
 final class F32Op extends Insn {
     static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3, MIN = 4, MAX = 5, MIN_NAN = 6, MAX_NAN = 7, COPYSIGN = 8,
             FMA = 9, NEG = 10, ABS = 11, SQRT = 12, RSQRT = 13, RCP = 14, SIN = 15, COS = 16, LG2 = 17, EX2 = 18,
-            TANH = 19, MOV = 20;
+            TANH = 19;
 
     private final int op;
     private final int mode;
@@ -81,7 +81,6 @@ final class F32Op extends Insn {
             case COPYSIGN -> Math.copySign(y, x); // copysign d, a, b: b with the sign of a
             case NEG -> -x;
             case ABS -> Math.abs(x);
-            case MOV -> x;
             case SQRT -> Rounding.sqrt(x, mode);
             case RSQRT -> (float) (1.0 / Math.sqrt(x));
             case RCP -> Rounding.div(1f, x, mode);

@@ -3,11 +3,10 @@ package io.orion.backend.host.internal.interp;
 import static io.orion.backend.host.internal.interp.Bits.bits;
 import static io.orion.backend.host.internal.interp.Bits.f64;
 
-/** Double-precision arithmetic: {@code d = op(a, b, c)} with PTX's rounding modes. */
+/** Double-precision arithmetic: {@code d = op(a, b, c)} with PTX's rounding modes; codes as {@link F32Op}'s. */
 final class F64Op extends Insn {
     static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3, MIN = 4, MAX = 5, MIN_NAN = 6, MAX_NAN = 7, COPYSIGN = 8,
-            FMA = 9, NEG = 10, ABS = 11, SQRT = 12, RSQRT = 13, RCP = 14, SIN = 15, COS = 16, LG2 = 17, EX2 = 18,
-            MOV = 20;
+            FMA = 9, NEG = 10, ABS = 11, SQRT = 12, RSQRT = 13, RCP = 14, SIN = 15, COS = 16, LG2 = 17, EX2 = 18;
 
     private final int op;
     private final int mode;
@@ -52,7 +51,6 @@ final class F64Op extends Insn {
             case COPYSIGN -> Math.copySign(y, x);
             case NEG -> -x;
             case ABS -> Math.abs(x);
-            case MOV -> x;
             case SQRT -> Rounding.sqrt(x, mode);
             case RSQRT -> 1.0 / Math.sqrt(x);
             case RCP -> Rounding.div(1.0, x, mode);

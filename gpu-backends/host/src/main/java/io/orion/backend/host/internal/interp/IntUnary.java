@@ -6,7 +6,7 @@ import static io.orion.backend.host.internal.interp.Bits.zx;
 /** One-operand integer and bit instructions, moves and address-space conversions. */
 final class IntUnary extends Insn {
     static final int MOV = 0, NOT = 1, NEG = 2, ABS = 3, POPC = 4, CLZ = 5, BREV = 6, BFIND = 7, BFIND_SHIFT = 8,
-            CNOT = 9, NOT_PRED = 10, ADD_CONST = 11, IS_SPACE = 12, ZX = 13, TO_WINDOW = 14;
+            CNOT = 9, NOT_PRED = 10, ADD_CONST = 11, IS_SPACE = 12, TO_WINDOW = 13;
 
     private final int op;
     private final int bits;
@@ -57,7 +57,6 @@ final class IntUnary extends Insn {
                 return op == BFIND ? pos : bits - 1 - pos;
             }
             case ADD_CONST: return x + k;
-            case ZX: return zx(x, bits);
             case IS_SPACE: return AddressWindows.kind(x) == k ? 1 : 0;
             case TO_WINDOW: {
                 // cvta.to.{shared,local,param}: a generic address to its window offset

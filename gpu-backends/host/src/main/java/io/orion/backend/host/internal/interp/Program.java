@@ -64,8 +64,6 @@ public final class Program {
 
     public int localBytesPerThread() { return localBytes; }
 
-    public int instructionCount() { return code.length; }
-
     /** Registers the kernel declares (all types), a stand-in for the hardware register count. */
     public int declaredRegisters() { return declaredRegisters; }
 

@@ -109,17 +109,6 @@ public final class DeviceMemory implements AutoCloseable {
         return a;
     }
 
-    /** Device memory this context holds, in bytes as accounted. */
-    public long allocatedBytes() {
-        long sum = 0;
-        for (Allocation a : sorted) sum += roundUp(a.size());
-        return sum;
-    }
-
-    public int allocationCount() {
-        return sorted.length;
-    }
-
     /** Frees every allocation. */
     @Override
     public void close() {

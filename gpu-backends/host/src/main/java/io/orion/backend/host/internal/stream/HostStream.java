@@ -22,10 +22,6 @@ public final class HostStream implements GpuStream {
         this.legacyDefault = legacyDefault;
     }
 
-    public int priority() { return priority; }
-
-    public boolean nonBlocking() { return nonBlocking; }
-
     @Override
     public String toString() {
         return legacyDefault ? "default stream" : "stream@" + Integer.toHexString(System.identityHashCode(this));
