@@ -75,6 +75,25 @@ class ModuleLoadingTest {
     }
 
     @Test
+    void theFatBinariesOfARealExecutableLoadAndRun() {
+        byte[] section = resource("/fatbin/executable.nv_fatbin");
+        // The program's own container: its PTX runs (the kernel's name is mangled, as registered).
+        GpuModule program = dev.load(section);
+        GpuFunction scale = dev.ctx().function(program, "_Z5scalePffi");
+        float[] x = new float[64];
+        for (int i = 0; i < 64; i++) x[i] = i;
+        long px = dev.upload(x);
+        dev.ctx().launch(scale, Dim3.of(2), Dim3.of(32), 0, null, TestDevice.args(scale, px, 2.0f, 64));
+        float[] got = dev.floats(px, 64);
+        for (int i = 0; i < 64; i++) assertEquals(2f * i, got[i], 0f);
+        assertEquals(64, dev.ints(dev.ctx().global(program, "calls").address(), 1)[0]);
+        // nvlink's stub container, registered by its own wrapper, has no code: it loads, empty.
+        int stubSize = 16 + (int) java.nio.ByteBuffer.wrap(section, 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        GpuModule stub = dev.load(java.util.Arrays.copyOf(section, stubSize));
+        assertEquals(CudaError.NOT_FOUND, assertThrows(GpuException.class, () -> dev.ctx().function(stub, "_Z5scalePffi")).error());
+    }
+
+    @Test
     void imagesTheInterpreterCannotRunAreRefusedWithTheReason() {
         GpuException sass = assertThrows(GpuException.class, () -> dev.load(resource("/fatbin/sass-only.fatbin")));
         assertEquals(CudaError.NO_BINARY_FOR_GPU, sass.error());

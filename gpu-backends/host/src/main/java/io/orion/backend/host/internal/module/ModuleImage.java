@@ -7,6 +7,7 @@ import java.util.List;
 import io.orion.api.backend.CudaError;
 import io.orion.api.backend.GpuException;
 import io.orion.backend.host.internal.fatbin.CorruptDataException;
+import io.orion.backend.host.internal.fatbin.ElfSections;
 import io.orion.backend.host.internal.fatbin.Fatbin;
 import io.orion.backend.host.internal.fatbin.FatbinEntry;
 
@@ -50,6 +51,8 @@ public record ModuleImage(String ptx, String origin) {
             throw new GpuException(CudaError.INVALID_IMAGE, "malformed fat binary: " + e.getMessage());
         }
         List<FatbinEntry> ptx = fatbin.entries().stream().filter(FatbinEntry::isPtx).toList();
+        if (ptx.isEmpty() && !hasCode(fatbin))
+            return new ModuleImage(EMPTY_PTX, "fat binary without device code (such as the stub nvlink adds to executables)");
         if (ptx.isEmpty()) {
             String held = fatbin.entries().stream().map(FatbinEntry::describe).distinct().reduce((a, b) -> a + ", " + b)
                     .orElse("no entries");
@@ -69,6 +72,25 @@ public record ModuleImage(String ptx, String origin) {
         }
         return new ModuleImage(text(payload, 0, payload.length), "fat binary entry: " + chosen.describe());
     }
+
+    /**
+     * Whether any SASS entry holds code. A container without PTX whose SASS has no code (nvlink's
+     * stub, which every executable registers too) loads as a module without kernels instead of
+     * failing the program's start.
+     */
+    private static boolean hasCode(Fatbin fatbin) {
+        for (FatbinEntry e : fatbin.entries()) {
+            if (e.kind() != FatbinEntry.ELF) return true;
+            try {
+                if (ElfSections.hasCode(fatbin.payload(e))) return true;
+            } catch (CorruptDataException unreadable) {
+                return true; // cannot tell: say it cannot run
+            }
+        }
+        return false;
+    }
+
+    private static final String EMPTY_PTX = ".version 9.0\n.target sm_90\n.address_size 64\n";
 
     /** Text up to the first NUL (PTX handed to the driver is a C string). */
     private static String text(byte[] data, int from, int to) {
