@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every kernel of samples/kernels, compiled by nvcc in the build, run by the interpreter on fresh
  * random inputs and compared with a Java reference: exactly for integers, within the rounding of
  * a different summation order for floats. Each is loaded from PTX, from the default (compressed)
- * fat binary and from the uncompressed one.
+ * fat binary, from the uncompressed one, and as PTX of a debug build (nvcc -G).
  */
 class SampleKernelsTest {
     private TestDevice dev;
@@ -38,13 +38,15 @@ class SampleKernelsTest {
         String file = switch (form) {
             case "ptx" -> kernel + ".ptx";
             case "fatbin" -> kernel + ".fatbin";
+            case "debug" -> null;
             default -> kernel + ".uncompressed.fatbin";
         };
-        return dev.load(TestDevice.kernelFile(file));
+        // "debug": the same kernel built with nvcc -G (src/test/resources/cuda/debug, see regenerate.sh there)
+        return file == null ? dev.loadTestKernels("debug/" + kernel) : dev.load(TestDevice.kernelFile(file));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ptx", "fatbin", "uncompressed"})
+    @ValueSource(strings = {"ptx", "fatbin", "uncompressed", "debug"})
     void vectorAdd(String form) {
         GpuFunction f = dev.ctx().function(module("vector_add", form), "vector_add");
         int n = 10_000 + random.nextInt(5_000);
@@ -60,7 +62,7 @@ class SampleKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ptx", "fatbin", "uncompressed"})
+    @ValueSource(strings = {"ptx", "fatbin", "uncompressed", "debug"})
     void reduceSum(String form) {
         GpuFunction f = dev.ctx().function(module("reduce_sum", form), "reduce_sum");
         int n = 50_000 + random.nextInt(10_000);
@@ -79,7 +81,7 @@ class SampleKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ptx", "fatbin", "uncompressed"})
+    @ValueSource(strings = {"ptx", "fatbin", "uncompressed", "debug"})
     void matmulTiled(String form) {
         GpuFunction f = dev.ctx().function(module("matmul_tiled", form), "matmul_tiled");
         int m = 37 + random.nextInt(20), n = 29 + random.nextInt(20), k = 45 + random.nextInt(20);
@@ -104,7 +106,7 @@ class SampleKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ptx", "fatbin", "uncompressed"})
+    @ValueSource(strings = {"ptx", "fatbin", "uncompressed", "debug"})
     void histogram(String form) {
         GpuFunction f = dev.ctx().function(module("histogram", form), "histogram");
         int n = 40_000 + random.nextInt(10_000);
@@ -119,7 +121,7 @@ class SampleKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ptx", "fatbin", "uncompressed"})
+    @ValueSource(strings = {"ptx", "fatbin", "uncompressed", "debug"})
     void warpReduce(String form) {
         GpuFunction f = dev.ctx().function(module("warp_reduce", form), "warp_reduce");
         int n = 30_000 + random.nextInt(10_000);
@@ -138,7 +140,7 @@ class SampleKernelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ptx", "fatbin", "uncompressed"})
+    @ValueSource(strings = {"ptx", "fatbin", "uncompressed", "debug"})
     void prefixScan(String form) {
         GpuModule m = module("prefix_scan", form);
         GpuFunction scan = dev.ctx().function(m, "prefix_scan");

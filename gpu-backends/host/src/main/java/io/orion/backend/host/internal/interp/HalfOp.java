@@ -3,7 +3,8 @@ package io.orion.backend.host.internal.interp;
 /**
  * Half-precision arithmetic ({@code .f16}, {@code .f16x2}, {@code .bf16}, {@code .bf16x2}),
  * computed in single precision and rounded back: for add, sub and mul the single-precision result
- * is exact enough that rounding it once more gives the correctly rounded half result.
+ * is exact enough that rounding it once more gives the correctly rounded half result; fma is done
+ * in double and brought to float by rounding to odd, which keeps the final rounding correct.
  */
 final class HalfOp extends Insn {
     static final int ADD = 0, SUB = 1, MUL = 2, FMA = 3, NEG = 4, ABS = 5, MIN = 6, MAX = 7;
@@ -39,7 +40,7 @@ final class HalfOp extends Insn {
                     case ADD -> x + y;
                     case SUB -> x - y;
                     case MUL -> x * y;
-                    case FMA -> (float) Math.fma((double) x, y, z);
+                    case FMA -> roundToOdd(Math.fma((double) x, y, z));
                     case NEG -> -x;
                     case ABS -> Math.abs(x);
                     case MIN -> Float.isNaN(x) ? y : Float.isNaN(y) ? x : Math.min(x, y);
@@ -50,6 +51,17 @@ final class HalfOp extends Insn {
             }
             r[d + l] = out;
         }
+    }
+
+    /**
+     * A double to float rounding to odd: the float is then rounded correctly to half precision, as
+     * if the double had been rounded to half directly (float has more than twice half's precision).
+     */
+    static float roundToOdd(double d) {
+        float f = (float) d;
+        if ((double) f != d && (Float.floatToRawIntBits(f) & 1) == 0 && !Float.isInfinite(f))
+            f = (double) f < d ? Math.nextUp(f) : Math.nextDown(f);
+        return f;
     }
 
     private float toFloat(int h) {

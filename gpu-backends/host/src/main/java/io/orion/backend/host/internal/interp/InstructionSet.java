@@ -107,9 +107,19 @@ final class InstructionSet {
         return operands().get(i);
     }
 
+    /**
+     * A register operand: {@code %r1}, or a plain name declared with {@code .reg} (inline assembly
+     * in CUDA's headers declares {@code .reg .f16 low, high;}).
+     */
+    private Operand register(Operand o) {
+        if (o instanceof Operand.Symbol s && s.offset() == 0 && k.binding(s.name()) instanceof KernelDecoder.Binding.Reg)
+            return new Operand.Register(s.name());
+        return o;
+    }
+
     /** A source operand as a slot: a register, an immediate of type {@code t}, or a symbol's address. */
     private int src(Operand o, PtxType t) {
-        return switch (o) {
+        return switch (register(o)) {
             case Operand.Register r -> {
                 if (dynamicSpecial(r.name()) >= 0)
                     throw new IllegalArgumentException(r.name() + " can only be read with mov");
@@ -127,7 +137,7 @@ final class InstructionSet {
     }
 
     private int dst(Operand o) {
-        return switch (o) {
+        return switch (register(o)) {
             case Operand.Register r -> {
                 if (Special.of(r.name()) != null || dynamicSpecial(r.name()) >= 0)
                     throw new IllegalArgumentException("special register " + r.name() + " cannot be written");
@@ -185,7 +195,7 @@ final class InstructionSet {
     }
 
     private int pred(Operand o) {
-        Operand inner = o instanceof Operand.Not n ? n.operand() : o;
+        Operand inner = register(o instanceof Operand.Not n ? n.operand() : o);
         if (inner instanceof Operand.IntLiteral i) return k.constant(i.value() != 0 ? 1 : 0);
         if (!(inner instanceof Operand.Register r))
             throw new IllegalArgumentException("expected a predicate, found " + o);
@@ -202,7 +212,7 @@ final class InstructionSet {
         if (!(o instanceof Operand.Address a)) throw new IllegalArgumentException("expected an address, found " + o);
         int space = spaceCode(declared);
         if (a.base() == null) return new Address(space, -1, false, a.offset());
-        if (a.base() instanceof Operand.Register r) {
+        if (register(a.base()) instanceof Operand.Register r) {
             PtxType t = k.registerType(r.name());
             return new Address(space, k.registerSlot(r.name()), t != null && t.bits() <= 32, a.offset());
         }
@@ -482,6 +492,11 @@ final class InstructionSet {
 
     private void cvt() throws Unsupported {
         List<PtxType> types = op.types();
+        if (types.size() == 2 && (types.get(0) == PtxType.F16X2 || types.get(0) == PtxType.BF16X2) && types.get(1) == PtxType.F32
+                && operands().size() == 3 && op.rounding(-1) == Rounding.RN && !op.has("relu") && !op.has("satfinite")) {
+            emit(new PackConvert(types.get(0) == PtxType.BF16X2, dst(0), src(1, PtxType.F32), src(2, PtxType.F32)));
+            return;
+        }
         if (types.size() != 2 || operands().size() != 2 || op.has("pack") || op.has("relu") || op.has("rna"))
             throw new Unsupported("this form of cvt");
         PtxType to = types.get(0);
