@@ -1,6 +1,7 @@
 package io.orion.api.policy;
 
 import io.orion.api.pool.GpuView;
+import io.orion.api.pool.NodeView;
 import io.orion.api.pool.VgpuRequest;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -13,4 +14,14 @@ import org.osgi.annotation.versioning.ConsumerType;
 @FunctionalInterface
 public interface GpuScorer {
     double score(GpuView gpu, VgpuRequest request);
+
+    /**
+     * A score no GPU of this node can beat for this request, from the node's summary alone
+     * ({@link NodeView#maxFreeMemoryShare()}, {@link NodeView#maxFreeRatio()}…). When it is no
+     * better than what was found already, {@link ScoredPlacement} skips the node without looking
+     * at its GPUs. Must never be lower than a real score; the default disables skipping.
+     */
+    default double upperBound(NodeView node, VgpuRequest request) {
+        return Double.POSITIVE_INFINITY;
+    }
 }

@@ -91,6 +91,9 @@ public final class ScoredPlacement {
         for (NodeView n : pool.nodes()) {
             if (!n.schedulable() || !n.mayFit(memory, ratio)) continue;
             if (!pin.isEmpty() && !pin.equals(n.name())) continue;
+            // once a node fits, the cross-node candidates no longer matter, so a node that cannot
+            // beat the best one found is not worth looking into
+            if (found && k * scorer.upperBound(n, request) <= bestNodeScore) continue;
             node.clear();
             for (GpuView gpu : n.gpus()) {
                 if (!gpu.fits(memory, ratio)) continue;

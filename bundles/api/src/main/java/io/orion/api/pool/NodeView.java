@@ -14,9 +14,10 @@ import java.util.Map;
  * @param maxFreeMemoryMiB  the most free memory on any one of its GPUs (derived from {@code gpus})
  * @param maxFreeRatio      the most free compute ratio on any one of its GPUs (derived)
  * @param freeSlots         free vGPU slots over all its GPUs (derived)
+ * @param maxFreeMemoryShare the largest share of its own memory any one GPU has free, 0–1 (derived)
  */
 public record NodeView(String name, String address, Map<String, String> transports, NodeState state, List<GpuView> gpus,
-                       long maxFreeMemoryMiB, int maxFreeRatio, int freeSlots) {
+                       long maxFreeMemoryMiB, int maxFreeRatio, int freeSlots, double maxFreeMemoryShare) {
     public NodeView {
         transports = Map.copyOf(transports);
         gpus = List.copyOf(gpus);
@@ -24,19 +25,22 @@ public record NodeView(String name, String address, Map<String, String> transpor
         // whole nodes without looking at their GPUs.
         long mem = 0;
         int ratio = 0, slots = 0;
+        double share = 0;
         for (GpuView g : gpus) {
             if (g.freeSlots() <= 0) continue;
             mem = Math.max(mem, g.freeMemoryMiB());
             ratio = Math.max(ratio, g.freeRatio());
+            share = Math.max(share, (double) g.freeMemoryMiB() / g.spec().memoryMiB());
             slots += g.freeSlots();
         }
         maxFreeMemoryMiB = mem;
         maxFreeRatio = ratio;
         freeSlots = slots;
+        maxFreeMemoryShare = share;
     }
 
     public NodeView(String name, String address, Map<String, String> transports, NodeState state, List<GpuView> gpus) {
-        this(name, address, transports, state, gpus, 0, 0, 0);
+        this(name, address, transports, state, gpus, 0, 0, 0, 0);
     }
 
     /** True when the node is up and not draining. */

@@ -334,34 +334,47 @@ public final class ControllerPool implements PoolService {
         return answer;
     }
 
+    /** Optimistic tries before deciding under the lock, which always makes progress. */
+    private static final int OPTIMISTIC_TRIES = 3;
+
+    /**
+     * Decides on a snapshot without the lock (policies run in parallel), then, under the lock,
+     * commits if the pool did not change or the placement still keeps every rule against the pool
+     * as it is now; otherwise tries again. After a few lost races it decides under the lock. The
+     * lock is therefore held for the check and the commit only, not for the policy's scan.
+     */
     @Override
     public AllocationResult allocate(VgpuRequest request, String owner) {
         long t0 = System.nanoTime();
-        Allocation granted;
-        StateStore.Pending durable;
-        lock.lock();
-        try {
-            Placement answer = decide(request, state.view());
-            counters.placed(answer, System.nanoTime() - t0);
-            if (answer instanceof Placement.NoFit noFit) {
-                event(PoolEvent.Kind.REFUSED, owner == null ? "" : owner, "refused " + describe(request) + ": " + noFit.message());
-                return new AllocationResult.Refused(noFit);
+        Allocation granted = null;
+        StateStore.Pending durable = null;
+        Placement.NoFit refusal = null;
+        for (int attempt = 0; granted == null && refusal == null; attempt++) {
+            boolean underLock = attempt >= OPTIMISTIC_TRIES;
+            PoolView seen = state.view();
+            Placement answer = underLock ? null : decide(request, seen);
+            lock.lock();
+            try {
+                PoolView now = state.view();
+                if (underLock) answer = decide(request, now);
+                if (answer instanceof Placement.NoFit noFit) {
+                    // refused on an old snapshot: capacity may have been freed since; look again
+                    if (now.version() == seen.version() || underLock) refusal = noFit;
+                    continue;
+                }
+                Placement.Placed placed = (Placement.Placed) answer;
+                if (now.version() != seen.version() && !PlacementRules.violation(request, placed, now).isEmpty())
+                    continue; // another allocation took the capacity meanwhile
+                granted = commit(request, owner, placed);
+                durable = store.append(List.of(new StateChange.AllocationPut(new AllocationRecord(granted, leases.get(granted.id())))));
+            } finally {
+                lock.unlock();
             }
-            Placement.Placed placed = (Placement.Placed) answer;
-            String allocationId = Ids.allocation();
-            List<Vgpu> vgpus = new ArrayList<>(placed.slots().size());
-            int index = 0;
-            for (Slot s : placed.slots()) {
-                vgpus.add(new Vgpu(Ids.vgpu(), allocationId, index++, s.node(), s.gpuUuid(),
-                        request.memoryMiB(), request.ratio(), request.groupId()));
-            }
-            granted = new Allocation(allocationId, request, vgpus, owner == null ? "" : owner, clock.instant());
-            state.addAllocation(granted);
-            Instant lease = clock.instant().plus(leaseDuration());
-            leases.put(allocationId, lease);
-            durable = store.append(List.of(new StateChange.AllocationPut(new AllocationRecord(granted, lease))));
-        } finally {
-            lock.unlock();
+        }
+        counters.allocated(refusal, System.nanoTime() - t0);
+        if (refusal != null) {
+            event(PoolEvent.Kind.REFUSED, owner == null ? "" : owner, "refused " + describe(request) + ": " + refusal.message());
+            return new AllocationResult.Refused(refusal);
         }
         try {
             durable.await();
@@ -374,6 +387,21 @@ public final class ControllerPool implements PoolService {
         event(PoolEvent.Kind.ALLOCATED, granted.id(), "allocated " + describe(request) + " to " + granted.owner() + " on "
                 + granted.vgpus().stream().map(v -> v.node() + "/" + v.gpuUuid()).toList());
         return new AllocationResult.Granted(granted);
+    }
+
+    /** Records a checked placement in memory with a fresh lease. Caller holds the lock. */
+    private Allocation commit(VgpuRequest request, String owner, Placement.Placed placed) {
+        String allocationId = Ids.allocation();
+        List<Vgpu> vgpus = new ArrayList<>(placed.slots().size());
+        int index = 0;
+        for (Slot s : placed.slots()) {
+            vgpus.add(new Vgpu(Ids.vgpu(), allocationId, index++, s.node(), s.gpuUuid(),
+                    request.memoryMiB(), request.ratio(), request.groupId()));
+        }
+        Allocation a = new Allocation(allocationId, request, vgpus, owner == null ? "" : owner, clock.instant());
+        state.addAllocation(a);
+        leases.put(allocationId, clock.instant().plus(leaseDuration()));
+        return a;
     }
 
     private void takeBack(Allocation a) {

@@ -34,6 +34,13 @@ final class PlacementCounters {
         if (p instanceof Placement.NoFit n) refusals.get(n.reason()).inc();
     }
 
+    /** An allocation: granted when {@code refusal} is null. */
+    void allocated(Placement.NoFit refusal, long nanos) {
+        placements.mark();
+        latency.update(nanos, TimeUnit.NANOSECONDS);
+        if (refusal != null) refusals.get(refusal.reason()).inc();
+    }
+
     void lost(int vgpus) {
         lost.inc(vgpus);
     }

@@ -1,8 +1,10 @@
 package io.orion.policy.spread.internal;
 
+import io.orion.api.policy.GpuScorer;
 import io.orion.api.policy.SchedulingPolicy;
 import io.orion.api.policy.ScoredPlacement;
 import io.orion.api.pool.GpuView;
+import io.orion.api.pool.NodeView;
 import io.orion.api.pool.Placement;
 import io.orion.api.pool.PoolView;
 import io.orion.api.pool.VgpuRequest;
@@ -57,8 +59,21 @@ public final class SpreadPolicy implements SchedulingPolicy {
 
     @Override
     public Placement place(VgpuRequest request, PoolView pool) {
-        double penalty = tenantPenalty;
-        return ScoredPlacement.place(request, pool, (gpu, req) -> headroom(gpu, req) - penalty * gpu.vgpuCount());
+        return ScoredPlacement.place(request, pool, new Scorer(tenantPenalty));
+    }
+
+    /** Headroom after the vGPU, less a penalty per tenant; bounded per node from its summary. */
+    private record Scorer(double penalty) implements GpuScorer {
+        @Override
+        public double score(GpuView gpu, VgpuRequest req) {
+            return headroom(gpu, req) - penalty * gpu.vgpuCount();
+        }
+
+        @Override
+        public double upperBound(NodeView node, VgpuRequest req) {
+            // memory share free (the vGPU's own share left out: the bound may only be too high) and ratio free
+            return (node.maxFreeMemoryShare() + (node.maxFreeRatio() - req.ratio()) / 100.0) / 2;
+        }
     }
 
     /** Capacity left on the GPU after the vGPU, 0 (full) … 1 (empty). */
