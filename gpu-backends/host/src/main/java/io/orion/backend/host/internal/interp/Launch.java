@@ -3,6 +3,7 @@ package io.orion.backend.host.internal.interp;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -62,7 +63,7 @@ public final class Launch {
         CountDownLatch done = new CountDownLatch(tasks);
         for (int t = 0; t < tasks; t++) {
             int worker = t;
-            pool.execute(() -> {
+            Runnable task = () -> {
                 Block b = null;
                 try {
                     b = program.acquireBlock(threads, sharedSize);
@@ -86,7 +87,15 @@ public final class Launch {
                     }
                     done.countDown();
                 }
-            });
+            };
+            try {
+                pool.execute(task);
+            } catch (RejectedExecutionException e) {
+                // The backend is stopping: the tasks not started will never count down themselves.
+                fail(new KernelFault(CudaError.LAUNCH_FAILED, "kernel '" + program.name + "' not run: the host backend is stopping"));
+                for (int left = t; left < tasks; left++) done.countDown();
+                break;
+            }
         }
         try {
             done.await();
