@@ -313,6 +313,7 @@ final class HostContext implements GpuContext {
                 new int[] {block.x(), block.y(), block.z()}, dynamicSharedBytes, workerCount, gridIds.incrementAndGet(), sink);
         scheduler.enqueue(stream, () -> {
             running.add(launch);
+            if (closed) launch.abort(); // close() may have looked at the running launches just before
             long start = System.nanoTime();
             try {
                 launch.run(workers);
