@@ -72,6 +72,24 @@ public final class Codec {
         return finish(w, req.type(), flags, seq, session, req.tail());
     }
 
+    /**
+     * Writes an INDIRECT request frame: its payload, encoded with {@link #encodePayload}, lies in
+     * the shared region at {@code offset}.
+     */
+    public static ByteBuffer encodeIndirect(PayloadWriter w, MessageType type, long seq, long session, long offset, long length) {
+        w.reset(Wire.HEADER_SIZE).u64(offset).u64(length);
+        new FrameHeader(Wire.VERSION_1, Wire.FLAG_INDIRECT, type.code(), seq, Wire.INDIRECT_SIZE, session).write(w.buffer(), 0);
+        return w.written();
+    }
+
+    /** A request's payload alone (fixed fields, then its tail), for an INDIRECT frame. */
+    public static ByteBuffer encodePayload(PayloadWriter w, Request req) {
+        w.reset(0);
+        req.write(w);
+        if (req.tail() != null) w.bytes(req.tail());
+        return w.written();
+    }
+
     /** Writes a reply frame; {@code more} sets {@link Wire#FLAG_MORE}. */
     public static ByteBuffer[] encodeReply(PayloadWriter w, MessageType type, long seq, long session, Reply reply,
                                            boolean more) {

@@ -190,12 +190,20 @@ final class ClientDevice implements Vgpu {
 
     // ---- modules and launches -------------------------------------------------------------------
 
+    /** Loads a module; an image too large for a frame goes through the shared region (INDIRECT). */
     @Override public Module loadModule(byte[] image) {
-        if (image.length + 2 > session.maxPayload())
-            throw new GpuException(CudaError.INVALID_VALUE, "a module image of " + image.length
-                    + " bytes exceeds the connection's frame limit of " + session.maxPayload() + " bytes");
-        long h = handle(session.call(new ModuleCalls.ModuleLoad(index, ByteBuffer.wrap(image))));
-        return new ModuleHandle(h);
+        ModuleCalls.ModuleLoad req = new ModuleCalls.ModuleLoad(index, ByteBuffer.wrap(image));
+        if (image.length + 2 <= session.maxPayload()) return new ModuleHandle(handle(session.call(req)));
+        synchronized (session) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Reply r = session.callIndirect(req);
+                if (r != null) return new ModuleHandle(handle(r));
+                if (session.channel().allocator() == null) break;
+            }
+        }
+        throw new GpuException(CudaError.INVALID_VALUE, "a module image of " + image.length
+                + " bytes exceeds the connection's frame limit of " + session.maxPayload() + " bytes"
+                + " and does not fit in a shared region");
     }
 
     @Override public void launch(Kernel kernel, Dim3 grid, Dim3 block, int sharedBytes, Stream s, KernelArgs args) {

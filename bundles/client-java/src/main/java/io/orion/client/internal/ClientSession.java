@@ -147,7 +147,6 @@ public final class ClientSession implements VgpuSession {
      */
     synchronized Reply callWith(Request r, Consumer<Reply> more) {
         ensureOpen();
-        if (replay.full()) flush();
         long s = Seq.next(seq);
         seq = s;
         while (true) {
@@ -170,6 +169,34 @@ public final class ClientSession implements VgpuSession {
                     seq = s;
                 }
             }
+        }
+    }
+
+    /**
+     * A synchronous call whose payload is too large for a frame: the payload goes into the shared
+     * region and the frame carries only where it lies (INDIRECT). Null when there is no region or no room.
+     */
+    synchronized Reply callIndirect(Request r) {
+        ensureOpen();
+        RegionAllocator region = channel.allocator();
+        if (region == null) return null;
+        PayloadWriter pw = new PayloadWriter(64);
+        ByteBuffer payload = Codec.encodePayload(pw, r);
+        MemorySegment piece = region.alloc(payload.remaining());
+        if (piece == null) return null;
+        try {
+            MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, piece, 0, payload.remaining());
+            long s = Seq.next(seq);
+            seq = s;
+            try {
+                channel.send(Codec.encodeIndirect(writer, r.type(), s, session, region.offset(piece), payload.remaining()));
+                return await(s, null);
+            } catch (IOException e) {
+                recover(e);
+                return null; // the region is another one now: the caller sends it again
+            }
+        } finally {
+            region.release(piece);
         }
     }
 
@@ -233,6 +260,7 @@ public final class ClientSession implements VgpuSession {
         return r;
     }
 
+    /** A round trip: its reply acknowledges everything the log holds, which empties it. */
     private void flush() {
         ok(callWith(new SessionCalls.Ping(ByteBuffer.allocate(0)), null));
     }

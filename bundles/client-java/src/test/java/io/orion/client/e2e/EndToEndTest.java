@@ -122,6 +122,33 @@ class EndToEndTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "shm"})
+    void moreQueuedCallsThanTheReplayLogHoldsFlushOnTheirOwn(String transport) {
+        try (VgpuSession s = open(transport, 16); Arena a = Arena.ofConfined()) {
+            Vgpu d = s.device(0);
+            Kernel fill = d.loadModule("fill\n".getBytes(StandardCharsets.UTF_8)).kernel("fill");
+            long p = d.malloc(4);
+            int n = 100_000; // beyond the 65 536 asynchronous calls the client keeps for a resume
+            for (int i = 0; i < n; i++) d.launch(fill, Dim3.of(1), Dim3.of(1), 0, null, fill.args().ptr(p).i32(i).i32(1));
+            MemorySegment out = a.allocate(4);
+            d.copyFromDevice(out, p, 4);
+            assertEquals(n - 1, out.get(ValueLayout.JAVA_INT, 0));
+            assertEquals(n, fx.server.sessions().get(0).vgpus().get(0).launches());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "shm"})
+    void aModuleLargerThanAFrameLoads(String transport) {
+        // 3 MiB: over shm that is beyond a ring frame (1 MiB), so it travels INDIRECT through the region
+        byte[] image = ("fill\n" + " ".repeat(3 << 20) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (VgpuSession s = open(transport, 16)) {
+            Kernel fill = s.device(0).loadModule(image).kernel("fill");
+            assertEquals(List.of(8, 4, 4), fill.parameterSizes());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "shm"})
     void quotaAndIsolationHold(String transport) {
         try (VgpuSession a = open(transport, 16); VgpuSession b = open(transport, 16)) {
             long p = a.device(0).malloc(10 * MIB);

@@ -54,6 +54,8 @@ public final class TestBackends {
             var m = b.getClass().getDeclaredMethod("deactivate");
             m.setAccessible(true);
             m.invoke(b);
+        } catch (NoSuchMethodException e) {
+            // nothing to stop
         } catch (Exception e) {
             throw new IllegalStateException("could not stop backend " + b.name(), e);
         }

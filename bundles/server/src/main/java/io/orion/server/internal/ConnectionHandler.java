@@ -132,8 +132,14 @@ final class ConnectionHandler implements FrameHandler {
             else reply(s, h, Reply.error(CudaError.UNKNOWN.code(), Codec.truncate(msg)));
             return;
         }
+        if (req instanceof SessionCalls.Goodbye) {
+            // free first, then answer: the acknowledgement means everything is freed
+            server.closeSession(s, "the client said goodbye", false);
+            reply(s, h, Reply.ok(result));
+            connection.close();
+            return;
+        }
         if (!async) reply(s, h, Reply.ok(result));
-        if (req instanceof SessionCalls.Goodbye) server.closeSession(s, "the client said goodbye");
     }
 
     private int chunkBytes() {
@@ -142,8 +148,9 @@ final class ConnectionHandler implements FrameHandler {
 
     private ByteBuffer indirect(Session s, ByteBuffer payload) {
         Codec.Indirect ref = Codec.Indirect.read(payload);
-        if (ref.length() > maxPayload)
-            throw ProtocolException.content("INDIRECT payload of " + ref.length() + " bytes exceeds the limit of " + maxPayload);
+        int limit = server.settings().maxPayload(); // not the frame limit: getting past it is what INDIRECT is for
+        if (ref.length() > limit)
+            throw ProtocolException.content("INDIRECT payload of " + ref.length() + " bytes exceeds the limit of " + limit);
         MemorySegment region = s.device(0).region(ref.offset(), ref.length());
         return region.asByteBuffer().order(Wire.ORDER);
     }

@@ -251,11 +251,16 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
         }
     }
 
-    /** Ends a session and frees everything it holds. Idempotent. */
+    /** Ends a session and frees everything it holds; its connection is closed. Idempotent. */
     void closeSession(Session s, String why) {
+        closeSession(s, why, true);
+    }
+
+    /** As {@link #closeSession(Session, String)}; without {@code disconnect} the caller closes the connection. */
+    void closeSession(Session s, String why, boolean disconnect) {
         ConnectionHandler c = s.connection();
         if (!s.markClosed()) return;
-        if (c != null) c.connection().close();
+        if (c != null && disconnect) c.connection().close();
         long freed = 0;
         int allocations = 0;
         s.lock.lock();

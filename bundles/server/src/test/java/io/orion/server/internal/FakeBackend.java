@@ -32,8 +32,9 @@ import io.orion.api.backend.MemoryInfo;
  * A test double of a GPU backend for the server's unit tests: device memory is host memory at
  * addresses that every context reuses (so that isolation has to come from the server, not from
  * distinct addresses); work runs at once. Its module format is text, one kernel per line:
- * {@code fill} (u64 ptr, u32 value, u32 count: sets count u32s) and {@code fault} (always fails
- * with CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronize, as an asynchronous error does).
+ * {@code fill} (u64 ptr, u32 value, u32 count: sets count u32s), {@code empty} (does nothing) and
+ * {@code fault} (always fails with CUDA_ERROR_ILLEGAL_ADDRESS at the next synchronize, as an
+ * asynchronous error does).
  */
 public final class FakeBackend implements GpuBackend {
     public static final String UUID = "GPU-00000000-1111-2222-3333-444444444444";
@@ -152,6 +153,7 @@ public final class FakeBackend implements GpuBackend {
                 switch (line.trim()) {
                     case "fill" -> fns.add(new Fn("fill", List.of(new KernelParam(0, 0, 8), new KernelParam(1, 8, 4), new KernelParam(2, 12, 4))));
                     case "fault" -> fns.add(new Fn("fault", List.of()));
+                    case "empty" -> fns.add(new Fn("empty", List.of()));
                     case "" -> {}
                     default -> throw new GpuException(CudaError.INVALID_IMAGE, "unknown fake kernel '" + line + "'");
                 }
@@ -176,6 +178,7 @@ public final class FakeBackend implements GpuBackend {
 
         @Override public void launch(GpuFunction function, Dim3 grid, Dim3 block, int smem, GpuStream s, MemorySegment args) {
             Fn f = (Fn) function;
+            if (f.name().equals("empty")) return;
             if (f.name().equals("fault")) {
                 synchronized (this) {
                     if (pending == null) pending = new GpuException(CudaError.ILLEGAL_ADDRESS, "fault kernel");
