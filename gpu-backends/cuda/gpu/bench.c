@@ -3,12 +3,17 @@
  * cuda backend is measured against. Built by run.sh with gcc and -lcuda; prints one line per
  * measurement, "RESULT c <op> <bytes> <microseconds per operation>", each the median of reps.
  *
- *   bench KERNELS.cubin [MAX_BYTES [LAUNCHES [REPS]]]
+ *   bench KERNELS.cubin [MAX_BYTES [LAUNCHES [REPS [CPU]]]]
  *
- * Keep the loops identical to GpuBench.java: same kernel, shapes, sizes, warm-ups and repetitions.
+ * CPU: pin the measuring thread to that CPU once the context and module exist (GpuBench --cpu
+ * does the same at the same point), so both sides are timed on the same core.
+ *
+ * Keep the loops identical to GpuBench.java: same kernel, shapes, sizes, buffers (pageable memory
+ * 2 MiB-aligned and written once before timing), warm-ups and repetitions.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET; clock_gettime, posix_memalign */
 #include <cuda.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +59,7 @@ static void launch(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: %s KERNELS.cubin [MAX_BYTES [LAUNCHES [REPS]]]\n", argv[0]); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: %s KERNELS.cubin [MAX_BYTES [LAUNCHES [REPS [CPU]]]]\n", argv[0]); return 2; }
     size_t max_bytes = argc > 2 ? strtoull(argv[2], NULL, 10) : 1ull << 30;
     int launches = argc > 3 ? atoi(argv[3]) : 20000;
     int reps = argc > 4 ? atoi(argv[4]) : 7;
@@ -74,9 +79,16 @@ int main(int argc, char **argv) {
     void *image = read_file(argv[1]);
     CHECK(cuModuleLoadDataEx(&mod, image, 0, NULL, NULL));
     CHECK(cuModuleGetFunction(&empty, mod, "orion_empty"));
+    if (argc > 5) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(atoi(argv[5]), &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0) { perror("sched_setaffinity"); return 1; }
+        printf("bench: measuring thread pinned to CPU %d\n", atoi(argv[5]));
+    }
 
     /* queued launches: many in a row, then one synchronize */
-    for (int i = 0; i < launches / 10; i++) launch();
+    for (int i = 0; i < 2 * launches; i++) launch();
     CHECK(cuCtxSynchronize());
     for (int r = 0; r < reps; r++) {
         double t0 = now_us();
@@ -88,7 +100,7 @@ int main(int argc, char **argv) {
 
     /* launch + synchronize, one at a time */
     int round_trips = launches / 10;
-    for (int i = 0; i < round_trips / 4; i++) { launch(); CHECK(cuCtxSynchronize()); }
+    for (int i = 0; i < 5 * round_trips; i++) { launch(); CHECK(cuCtxSynchronize()); }
     for (int r = 0; r < reps; r++) {
         double t0 = now_us();
         for (int i = 0; i < round_trips; i++) { launch(); CHECK(cuCtxSynchronize()); }
@@ -99,14 +111,15 @@ int main(int argc, char **argv) {
 
     /* synchronous copies, pinned and pageable, 4 KiB to max_bytes by 4x */
     CUdeviceptr d;
-    void *pinned, *pageable = malloc(max_bytes);
+    void *pinned, *pageable;
+    if (posix_memalign(&pageable, 2u << 20, max_bytes) != 0) { fprintf(stderr, "bench.c: no %zu bytes of pageable memory\n", max_bytes); return 1; }
     CHECK(cuMemAlloc(&d, max_bytes));
     CHECK(cuMemAllocHost(&pinned, max_bytes));
     memset(pageable, 1, max_bytes);
     memset(pinned, 1, max_bytes);
-    for (int k = 0; k < 4; k++) {   /* GpuBench warms its copy paths up 20000 times each for the JIT */
+    for (int k = 0; k < 4; k++) {   /* as GpuBench, which needs it for the JIT */
         void *host = k < 2 ? pinned : pageable;
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 20000; i++) {
             if (k % 2 == 0) CHECK(cuMemcpyHtoD(d, host, 4096)); else CHECK(cuMemcpyDtoH(host, d, 4096));
         }
     }

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sets the C and Java results of one run side by side: time per operation, bandwidth for copies,
- * and the backend's overhead against the driver called from C (target: at most 5 %).
+ * Sets the results of one run side by side: time per operation from C, bare FFM and the backend,
+ * the backend's overhead against C (the target: at most 5 %), its own share (against bare FFM in
+ * the same JVM), and bandwidth for copies.
  *
- * <pre>BenchTable C_RESULTS JAVA_RESULTS</pre>  (lines "RESULT impl op bytes microseconds"; others are ignored)
+ * <pre>BenchTable C_RESULTS JAVA_RESULTS</pre>  (lines "RESULT impl op bytes microseconds" with impl c, or
+ * java and ffm; others are ignored. Without ffm lines the FFM columns stay empty.)
  */
 public final class BenchTable {
     private BenchTable() {}
@@ -23,46 +25,62 @@ public final class BenchTable {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) throw new IllegalArgumentException("usage: BenchTable C_RESULTS JAVA_RESULTS");
-        System.exit(print(read(Path.of(args[0]), "c"), read(Path.of(args[1]), "java"), System.out));
+        Path java = Path.of(args[1]);
+        System.exit(print(read(Path.of(args[0]), "c"), readIfAny(java, "ffm"), read(java, "java"), System.out));
     }
 
     public static Map<Key, Double> read(Path file, String impl) throws IOException {
+        Map<Key, Double> results = readIfAny(file, impl);
+        if (results.isEmpty()) throw new IllegalArgumentException("no '" + impl + "' results in " + file);
+        return results;
+    }
+
+    public static Map<Key, Double> readIfAny(Path file, String impl) throws IOException {
         Map<Key, Double> results = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file)) {
             String[] f = line.trim().split("\\s+");
             if (f.length == 5 && f[0].equals("RESULT") && f[1].equals(impl))
                 results.put(new Key(f[2], Long.parseLong(f[3])), Double.parseDouble(f[4]));
         }
-        if (results.isEmpty()) throw new IllegalArgumentException("no '" + impl + "' results in " + file);
         return results;
     }
 
-    /** Prints the table; returns 0 when every row is within the target, 1 otherwise, 3 when rows are missing. */
-    public static int print(Map<Key, Double> c, Map<Key, Double> java, PrintStream out) {
-        out.printf("%-14s %9s %11s %11s %9s %10s %10s%n", "operation", "size", "C us/op", "Java us/op", "overhead",
-                "C GB/s", "Java GB/s");
+    /**
+     * Prints the table; returns 0 when every row is within the target, 1 otherwise, 3 when rows are
+     * missing. {@code ffm} may be empty.
+     */
+    public static int print(Map<Key, Double> c, Map<Key, Double> ffm, Map<Key, Double> java, PrintStream out) {
+        out.printf("%-14s %9s %10s %10s %10s %9s %9s %9s %9s%n", "operation", "size", "C us/op", "FFM us/op", "Java us/op",
+                "vs C", "vs FFM", "C GB/s", "Java GB/s");
         int within = 0, rows = 0;
         double worst = Double.NEGATIVE_INFINITY;
         String worstRow = "";
         for (var e : c.entrySet()) {
             Key k = e.getKey();
-            Double j = java.get(k);
+            Double j = java.get(k), f = ffm.get(k);
             if (j == null) continue;
-            double cUs = e.getValue(), overhead = (j - cUs) / cUs * 100;
+            double cUs = e.getValue(), overhead = percent(j, cUs);
             rows++;
             if (overhead <= TARGET_PERCENT) within++;
             if (overhead > worst) {
                 worst = overhead;
                 worstRow = k.op() + (k.bytes() > 0 ? " " + size(k.bytes()) : "");
             }
-            out.printf("%-14s %9s %11.3f %11.3f %+8.1f%% %10s %10s%n", k.op(), k.bytes() > 0 ? size(k.bytes()) : "-", cUs, j,
-                    overhead, gbps(k.bytes(), cUs), gbps(k.bytes(), j));
+            out.printf("%-14s %9s %10.3f %10s %10.3f %+8.1f%% %9s %9s %9s%n", k.op(), k.bytes() > 0 ? size(k.bytes()) : "-",
+                    cUs, f == null ? "" : String.format("%.3f", f), j, overhead,
+                    f == null ? "" : String.format("%+.1f%%", percent(j, f)), gbps(k.bytes(), cUs), gbps(k.bytes(), j));
         }
         List<Key> missing = c.keySet().stream().filter(k -> !java.containsKey(k)).toList();
         out.printf("within %.0f %% of C: %d of %d rows; largest overhead %+.1f %% (%s)%s%n", TARGET_PERCENT, within, rows, worst,
                 worstRow, missing.isEmpty() ? "" : "; no Java result for " + missing);
+        if (!ffm.isEmpty()) out.println("vs FFM: the backend's own share, against the same driver call made straight through FFM"
+                + " in the same JVM, repetitions alternating");
         if (!missing.isEmpty() || rows == 0) return 3;
         return within == rows ? 0 : 1;
+    }
+
+    private static double percent(double value, double base) {
+        return (value - base) / base * 100;
     }
 
     static String size(long bytes) {

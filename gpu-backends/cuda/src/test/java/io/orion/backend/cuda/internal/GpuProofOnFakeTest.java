@@ -66,17 +66,22 @@ class GpuProofOnFakeTest {
         Path java = kernels.resolve("java.txt"), c = kernels.resolve("c.txt");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int rc = GpuBench.run(new String[] {"--kernels", kernels.toString(), "--max-bytes", "65536", "--launches", "200",
-                "--reps", "3"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+                "--reps", "3", "--cpu", "0"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, out);
+        assertTrue(out.contains("bench: measuring thread pinned to CPU 0"), out);
         Files.writeString(java, out);
-        // 2 launch rows + 4 kinds x 3 sizes (4, 16 and 64 KiB)
+        // 2 launch rows + 4 kinds x 3 sizes (4, 16 and 64 KiB), each through the backend and through bare FFM
         assertEquals(2 + 4 * 3, out.lines().filter(l -> l.startsWith("RESULT java ")).count(), out);
+        assertEquals(2 + 4 * 3, out.lines().filter(l -> l.startsWith("RESULT ffm ")).count(), out);
         Files.writeString(c, out.replace("RESULT java ", "RESULT c "));
         ByteArrayOutputStream table = new ByteArrayOutputStream();
-        int t = BenchTable.print(BenchTable.read(c, "c"), BenchTable.read(java, "java"), new PrintStream(table, true, StandardCharsets.UTF_8));
+        int t = BenchTable.print(BenchTable.read(c, "c"), BenchTable.readIfAny(java, "ffm"), BenchTable.read(java, "java"),
+                new PrintStream(table, true, StandardCharsets.UTF_8));
         String text = table.toString(StandardCharsets.UTF_8);
         assertEquals(0, t, text);
         assertTrue(text.contains("within 5 % of C: 14 of 14 rows"), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("launch_queued") && l.matches(".*%\\s+[+-]\\d+\\.\\d%.*")),
+                "the FFM share is shown: " + text);
     }
 }
