@@ -63,6 +63,40 @@ public final class PtxBenchmark {
         matmul(1, 256);
         matmul(cores, 256);
         vectorAdd(cores, 1 << 22);
+        launchOverhead();
+    }
+
+    /** An empty one-warp kernel: what a launch itself costs, waited for one by one and queued. */
+    private static void launchOverhead() {
+        try (TestDevice dev = new TestDevice(64, Runtime.getRuntime().availableProcessors())) {
+            GpuFunction f = dev.ctx().function(dev.loadPtx(TestPtx.HEADER + ".visible .entry empty() { ret; }"), "empty");
+            MemorySegment none = MemorySegment.ofArray(new byte[0]);
+            int n = 5000;
+            double[] synced = new double[5];
+            double[] queued = new double[5];
+            for (int round = -2; round < 5; round++) { // two rounds of warm-up
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    dev.ctx().launch(f, Dim3.of(1), Dim3.of(32), 0, null, none);
+                    dev.ctx().synchronize();
+                }
+                long t1 = System.nanoTime();
+                for (int i = 0; i < n; i++) dev.ctx().launch(f, Dim3.of(1), Dim3.of(32), 0, null, none);
+                dev.ctx().synchronize();
+                long t2 = System.nanoTime();
+                if (round >= 0) {
+                    synced[round] = (t1 - t0) / 1e3 / n;
+                    queued[round] = (t2 - t1) / 1e3 / n;
+                }
+            }
+            java.util.Arrays.sort(synced);
+            java.util.Arrays.sort(queued);
+            System.out.println();
+            System.out.println("| empty kernel, 1 warp (median of 5 x " + n + " launches) | µs per launch |");
+            System.out.println("|---|---|");
+            System.out.printf(Locale.ROOT, "| launch + synchronize | %.1f |%n", synced[2]);
+            System.out.printf(Locale.ROOT, "| queued launch | %.1f |%n", queued[2]);
+        }
     }
 
     private static void alu(int workers) {

@@ -53,7 +53,11 @@ public final class Launch {
         this.printf = printf;
     }
 
-    /** Runs the whole grid on {@code pool} with up to {@link #workers} blocks at a time; throws the first fault. */
+    /**
+     * Runs the whole grid with up to {@link #workers} blocks at a time: the calling thread takes one
+     * share of the blocks and {@code pool} the others (a one-block launch never leaves the calling
+     * thread). Throws the first fault.
+     */
     public void run(Executor pool) throws InterruptedException {
         long blocks = (long) gridX * gridY * gridZ;
         int threads = blockX * blockY * blockZ;
@@ -88,6 +92,10 @@ public final class Launch {
                     done.countDown();
                 }
             };
+            if (t == tasks - 1) {
+                task.run(); // the caller's own share
+                break;
+            }
             try {
                 pool.execute(task);
             } catch (RejectedExecutionException e) {
