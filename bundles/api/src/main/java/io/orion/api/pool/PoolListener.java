@@ -10,6 +10,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface PoolListener {
 
+    /**
+     * An allocation was granted and is durable. Called before the requester is answered, so a
+     * server in the same runtime holds the grant by the time the client connects.
+     */
+    default void granted(Allocation allocation) {}
+
     /** A vGPU's memory quota or compute ratio changed. */
     default void resized(Vgpu vgpu) {}
 

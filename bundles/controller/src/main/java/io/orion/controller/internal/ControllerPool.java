@@ -386,6 +386,8 @@ public final class ControllerPool implements PoolService {
         }
         event(PoolEvent.Kind.ALLOCATED, granted.id(), "allocated " + describe(request) + " to " + granted.owner() + " on "
                 + granted.vgpus().stream().map(v -> v.node() + "/" + v.gpuUuid()).toList());
+        Allocation done = granted;
+        notifyListeners(l -> l.granted(done));
         return new AllocationResult.Granted(granted);
     }
 

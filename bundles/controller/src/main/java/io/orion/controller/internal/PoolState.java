@@ -41,14 +41,20 @@ final class PoolState {
         for (int i = 0; i < gpus.size(); i++) {
             GpuSpec spec = gpus.get(i);
             GpuRef ref = gpuIndex.get(spec.uuid());
-            if (ref != null && !ref.node().equals(name))
-                throw new IllegalArgumentException("GPU " + spec.uuid() + " is already registered by node " + ref.node());
+            if (ref != null && !ref.node().equals(name) && nodes.get(ref.node()).state() != NodeState.DOWN)
+                throw new IllegalArgumentException("GPU " + spec.uuid() + " is already registered by node " + ref.node()
+                        + ", which is " + nodes.get(ref.node()).state().name().toLowerCase()
+                        + "; a GPU moves to another node name only once its old node is down (or removed)");
             GpuView before = old == null ? null : findGpu(old, spec.uuid());
             views.add(before == null ? new GpuView(spec, name, i, 0, 0, 0)
                     : new GpuView(spec, name, i, before.usedMemoryMiB(), before.usedRatio(), before.vgpuCount()));
         }
         if (old != null) old.gpus().forEach(g -> gpuIndex.remove(g.uuid()));
-        for (GpuView g : views) gpuIndex.put(g.uuid(), new GpuRef(name, g.index()));
+        for (GpuView g : views) {
+            GpuRef moved = gpuIndex.get(g.uuid());
+            if (moved != null && !moved.node().equals(name)) dropGpu(moved.node(), g.uuid()); // from a node that is down
+            gpuIndex.put(g.uuid(), new GpuRef(name, g.index()));
+        }
         nodes.put(name, new NodeView(name, address, transports, state, views));
         publish();
     }
@@ -56,6 +62,19 @@ final class PoolState {
     private static GpuView findGpu(NodeView node, String uuid) {
         for (GpuView g : node.gpus()) if (g.uuid().equals(uuid)) return g;
         return null;
+    }
+
+    /** Takes a GPU away from a (down) node, re-indexing that node's remaining GPUs. */
+    private void dropGpu(String nodeName, String uuid) {
+        NodeView n = nodes.get(nodeName);
+        List<GpuView> kept = new ArrayList<>();
+        for (GpuView g : n.gpus()) {
+            if (g.uuid().equals(uuid)) continue;
+            GpuView re = new GpuView(g.spec(), g.node(), kept.size(), g.usedMemoryMiB(), g.usedRatio(), g.vgpuCount());
+            kept.add(re);
+            gpuIndex.put(re.uuid(), new GpuRef(nodeName, re.index()));
+        }
+        nodes.put(nodeName, new NodeView(n.name(), n.address(), n.transports(), n.state(), kept));
     }
 
     NodeView node(String name) { return nodes.get(name); }

@@ -99,6 +99,18 @@ class ControllerLifecycleTest {
     }
 
     @Test
+    void aGpuMovesToANewNodeNameOnlyOnceItsOldNodeIsDown() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> pool.registerNode("renamed", "", Map.of(), List.of(GpuModels.h200("GPU-1"))));
+        assertTrue(e.getMessage().contains("node n1, which is up"), e.getMessage());
+        clock.advance(16);
+        pool.checkLeasesAndLiveness();
+        pool.registerNode("renamed", "", Map.of(), List.of(GpuModels.h200("GPU-1")));
+        assertEquals(0, pool.snapshot().node("n1").orElseThrow().gpus().size());
+        assertEquals(1, pool.snapshot().node("renamed").orElseThrow().gpus().size());
+    }
+
+    @Test
     void heartbeatsAnswerTheNodesVgpusAndUnknownNodesAreRefused() {
         Allocation a = allocate();
         List<Vgpu> answer = pool.heartbeat("n1", NodeReport.empty());
