@@ -149,6 +149,31 @@ class EndToEndTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "shm"})
+    void aSessionWithTwoVgpusKeepsTheirMemoryApart(String transport) {
+        try (VgpuSession s = OrionClient.open(ClientOptions.of(fx.endpoint(transport), 8).withAuto(2, 8, 50)); Arena a = Arena.ofConfined()) {
+            assertEquals(2, s.deviceCount());
+            Vgpu d0 = s.device(0), d1 = s.device(1);
+            long p0 = d0.malloc(4 * MIB);
+            // each vGPU has its own quota and its own allocations
+            long p1 = d1.malloc(8 * MIB);
+            assertEquals(4 * MIB, d0.memInfo().freeBytes());
+            assertEquals(0, d1.memInfo().freeBytes());
+            MemorySegment src = pattern(a, 4096, 9);
+            d0.copyToDevice(p0, src, 4096);
+            MemorySegment back = a.allocate(4096);
+            d0.copyFromDevice(back, p0, 4096);
+            assertEquals(-1, src.mismatch(back));
+            // a range of device 1's allocation is not device 0's, whatever the addresses
+            long onlyOnD1 = p1 + 6 * MIB;
+            d1.memset(onlyOnD1, 0, 16);
+            assertEquals(CudaError.INVALID_VALUE.code(), assertThrows(GpuException.class, () -> d0.memset(onlyOnD1, 0, 16)).code());
+            assertEquals(CudaError.INVALID_VALUE.code(), assertThrows(GpuException.class, () -> d0.memset(p0 + 4 * MIB, 0, 1)).code());
+            assertEquals(CudaError.INVALID_DEVICE.code(), assertThrows(GpuException.class, () -> s.device(2)).code());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "shm"})
     void quotaAndIsolationHold(String transport) {
         try (VgpuSession a = open(transport, 16); VgpuSession b = open(transport, 16)) {
             long p = a.device(0).malloc(10 * MIB);
