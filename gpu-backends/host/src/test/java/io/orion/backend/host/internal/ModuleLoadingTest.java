@@ -163,6 +163,12 @@ class ModuleLoadingTest {
                 frobnicate.b32 %r1, %r1;
                 ret;
             }
+            .visible .entry unknown_modifier(.param .u64 p)
+            {
+                .reg .f32 %f<3>;
+                min.xorsign.abs.f32 %f1, %f1, %f2;
+                ret;
+            }
             """;
 
     @Test
@@ -199,6 +205,11 @@ class ModuleLoadingTest {
         assertEquals(CudaError.NOT_SUPPORTED, e.error());
         assertTrue(e.getMessage().contains("'frobnicate.b32'") && e.getMessage().contains("kernel 'unknown'")
                 && e.getMessage().contains("line 17"), e.getMessage());
+        // A known opcode with a modifier the interpreter does not implement is refused too, not run without it.
+        GpuFunction g = dev.ctx().function(m, "unknown_modifier");
+        GpuException modifier = assertThrows(GpuException.class, () -> dev.ctx().launch(g, Dim3.of(1), Dim3.of(1), 0, null, args));
+        assertEquals(CudaError.NOT_SUPPORTED, modifier.error());
+        assertTrue(modifier.getMessage().contains("modifier .xorsign"), modifier.getMessage());
     }
 
     @Test

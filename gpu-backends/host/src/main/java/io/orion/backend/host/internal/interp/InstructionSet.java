@@ -24,6 +24,7 @@ final class InstructionSet {
     void decode(Statement.Instruction instruction) throws Unsupported {
         o.next(instruction);
         Opcode op = o.op;
+        Modifiers.check(op);
         switch (op.base) {
             case "mov" -> arith.mov();
             case "add", "sub" -> arith.addSub();
