@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,10 @@ public final class NodeAgent implements PoolListener, PlatformListener {
 
     @Activate
     public NodeAgent(BundleContext context, AgentConfig config, @Reference Platform platform, @Reference VgpuServer server,
-                     @Reference(cardinality = ReferenceCardinality.OPTIONAL) PoolService localPool) {
+                     // static and greedy: when the pool of this runtime appears later (its store opens
+                     // after the server), the agent starts again, linked to it
+                     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+                     PoolService localPool) {
         this.config = config;
         this.platform = platform;
         this.server = server;
@@ -64,19 +68,20 @@ public final class NodeAgent implements PoolListener, PlatformListener {
                 : localPool != null ? new LocalController(localPool) : null;
         this.identity = NodeIdentity.of(config, platform, httpPort);
         this.grants = new GrantSync(server, identity.name());
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("orion-node-agent").unstarted(r));
         if (controller == null) {
-            LOG.warn("no controller: this server is in no pool and serves only clients it grants itself; "
-                    + "set {} controller=http://CONTROLLER:9123 to join one", PID);
-            timer = null;
+            // In standalone the pool usually appears a moment later and this instance is replaced;
+            // say something only if it does not.
+            timer.schedule(() -> LOG.warn("no controller: this server is in no pool and serves only clients it grants itself; "
+                    + "set {} controller=http://CONTROLLER:9123 to join one", PID), 10, TimeUnit.SECONDS);
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("orion-node-agent").unstarted(r));
         timer.execute(this::tick);
     }
 
     @Deactivate
     void deactivate() {
-        if (timer != null) timer.shutdownNow();
+        timer.shutdownNow();
     }
 
     String nodeName() { return identity.name(); }
@@ -114,7 +119,7 @@ public final class NodeAgent implements PoolListener, PlatformListener {
     /** A different backend or transport set changes what the node offers: tell the controller soon. */
     @Override
     public void selectionChanged(PluginKind kind) {
-        if (kind == PluginKind.POLICY || timer == null) return;
+        if (kind == PluginKind.POLICY || controller == null) return;
         registered.set(false);
         ScheduledFuture<?> b = beat;
         if (b != null && b.cancel(false)) timer.execute(this::tick);
