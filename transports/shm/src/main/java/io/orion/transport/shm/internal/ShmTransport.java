@@ -48,6 +48,7 @@ public final class ShmTransport implements Transport {
     private final SecureRandom random = new SecureRandom();
     private volatile ShmSettings settings;
     private ServerSocketChannel listener;
+    private Path boundSocket;
     private ConnectionAcceptor acceptor;
     private volatile String endpoint = "";
 
@@ -77,6 +78,7 @@ public final class ShmTransport implements Transport {
             throw new IOException("cannot listen on " + sock + ": " + e.getMessage(), e);
         }
         listener = ch;
+        boundSocket = sock;
         this.acceptor = acceptor;
         endpoint = "shm://" + sock;
         Thread.ofPlatform().name("orion-shm-accept").daemon().start(() -> acceptLoop(ch, acceptor));
@@ -203,7 +205,7 @@ public final class ShmTransport implements Transport {
         if (listener == null) return;
         try {
             listener.close();
-            Files.deleteIfExists(settings.socketPath());
+            Files.deleteIfExists(boundSocket); // where it listened, which a reconfiguration may have changed since
         } catch (IOException e) {
             LOG.debug("shm: closing the listener: {}", e.getMessage());
         }

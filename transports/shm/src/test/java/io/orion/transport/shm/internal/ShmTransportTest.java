@@ -161,6 +161,15 @@ class ShmTransportTest {
     }
 
     @Test
+    void movingTheSocketRemovesTheOldOne() throws IOException {
+        Path elsewhere = Files.createDirectories(dir.resolve("moved"));
+        transport.reconfigure(ShmSettings.defaults().withDirectory(elsewhere));
+        assertFalse(Files.exists(dir.resolve("orion.sock")), "the old socket file is gone");
+        assertTrue(Files.exists(elsewhere.resolve("orion.sock")));
+        assertEquals("shm://" + elsewhere.resolve("orion.sock"), transport.endpoint());
+    }
+
+    @Test
     void aRegionLargerThanAllowedIsRefused() {
         IOException e = assertThrows(IOException.class, () -> new Client(1 << 20));
         assertTrue(e.getMessage().contains("refused 2"), e.getMessage());
