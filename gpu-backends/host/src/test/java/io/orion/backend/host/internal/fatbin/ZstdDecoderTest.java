@@ -45,6 +45,22 @@ class ZstdDecoderTest {
         assertEquals(new String(resource("input.sha256"), StandardCharsets.US_ASCII).trim(), sha256(out));
     }
 
+    /** The targeted corpus (make-corpus.sh): every vector decodes to content with the recorded digest and size. */
+    @Test
+    void decodesTheTargetedCorpus() throws Exception {
+        String index = new String(resource("corpus.txt"), StandardCharsets.US_ASCII);
+        int vectors = 0;
+        for (String line : index.strip().split("\n")) {
+            String[] f = line.split(" ");
+            byte[] frame = resource("corpus/" + f[0]);
+            byte[] out = ZstdDecoder.decompress(frame, 0, frame.length, 1 << 24);
+            assertEquals(Integer.parseInt(f[2]), out.length, f[0]);
+            assertEquals(f[1], sha256(out), f[0]);
+            vectors++;
+        }
+        assertEquals(14, vectors);
+    }
+
     @Test
     void decodesFramesOneAfterTheOtherAndSkipsSkippableFrames() throws Exception {
         byte[] two = resource("two-frames.zst");
@@ -58,6 +74,24 @@ class ZstdDecoderTest {
         byte[] second = java.util.Arrays.copyOfRange(out, out.length / 2, out.length);
         assertArrayEquals(first, second);
         assertEquals(new String(resource("input.sha256"), StandardCharsets.US_ASCII).trim(), sha256(first));
+    }
+
+    /**
+     * A frame assembled by hand from RFC 8878: RLE literals ("aaaa") and one sequence whose three
+     * tables are RLE (literal length 4, match length 6, offset 1): ten 'a's.
+     */
+    @Test
+    void rleLiteralsAndRleSequenceTables() {
+        byte[] frame = {
+            0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, // magic
+            0x20, 10, // single segment, content size 10
+            0x45, 0, 0, // last block, compressed, 8 bytes
+            0x21, 'a', // literals: RLE, 4 bytes of 'a'
+            1, 0x54, // one sequence; literal length, offset and match length tables all RLE
+            4, 2, 3, // their symbols: LL code 4 (4), OF code 2 (offset value 4 + 2 extra bits), ML code 3 (6)
+            0x04, // the bit stream: the offset's two extra bits (0) under the end marker
+        };
+        assertArrayEquals("aaaaaaaaaa".getBytes(StandardCharsets.US_ASCII), ZstdDecoder.decompress(frame, 0, frame.length, 100));
     }
 
     @Test
