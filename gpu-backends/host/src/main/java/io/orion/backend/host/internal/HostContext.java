@@ -110,7 +110,7 @@ final class HostContext implements GpuContext {
         Allocation a = memory.require(devicePtr, bytes, "memset");
         long off = devicePtr - a.base();
         byte b = (byte) value;
-        submit(stream, () -> a.segment().asSlice(off, bytes).fill(b), true);
+        submit(stream, () -> a.segment().asSlice(off, bytes).fill(b), stream == null);
     }
 
     @Override

@@ -106,6 +106,23 @@ class StreamsAndEventsTest {
     }
 
     @Test
+    void queuedCopiesAndMemsetsWaitForTheirStream() {
+        GpuStream s = dev.ctx().createStream(false, 0);
+        long out = dev.ctx().memAlloc(64);
+        long copy = dev.ctx().memAlloc(64);
+        int[] host = new int[16];
+        dev.ctx().launch(spin, Dim3.of(1), Dim3.of(1), 0, s, TestDevice.args(spin, out, 200_000_000L, 7));
+        long start = System.nanoTime();
+        dev.ctx().memsetD8(out + 4, 1, 4, s);
+        dev.ctx().copyDtoD(copy, out, 64, s);
+        dev.ctx().copyDtoH(java.lang.foreign.MemorySegment.ofArray(host), copy, 64, s);
+        assertTrue(System.nanoTime() - start < 150_000_000L, "queuing returned at once, while the kernel still spins");
+        dev.ctx().synchronize(s);
+        assertEquals(7, host[0], "the copies ran after the kernel");
+        assertEquals(0x01010101, host[1], "and after the memset");
+    }
+
+    @Test
     void eventMisuseIsReported() {
         GpuEvent recorded = dev.ctx().createEvent(true, false);
         GpuEvent never = dev.ctx().createEvent(true, false);
