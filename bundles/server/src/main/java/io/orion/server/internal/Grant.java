@@ -19,6 +19,10 @@ final class Grant {
     private volatile VgpuGrant grant;
     private final boolean automatic;
     private final AtomicLong used = new AtomicLong();
+    /** Traffic of the sessions that have ended: launches, to, from, on device. Live sessions are added when asked. */
+    private final java.util.concurrent.atomic.LongAdder[] retired = {
+        new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
+        new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder()};
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
     Grant(VgpuGrant grant, boolean automatic) {
@@ -58,5 +62,26 @@ final class Grant {
 
     Set<Session> sessions() { return sessions; }
 
-    VgpuStatus status() { return new VgpuStatus(grant, used.get(), sessions.size(), automatic); }
+    /** A session's device on this vGPU ends: its counters move into the vGPU's totals. */
+    void retire(SessionDevice d) {
+        retired[0].add(d.launches.sum());
+        retired[1].add(d.bytesToDevice.sum());
+        retired[2].add(d.bytesFromDevice.sum());
+        retired[3].add(d.bytesOnDevice.sum());
+    }
+
+    /** The status with every counter since the grant: ended sessions' totals plus the live ones'. */
+    VgpuStatus status() {
+        long[] t = {retired[0].sum(), retired[1].sum(), retired[2].sum(), retired[3].sum()};
+        for (Session s : sessions) {
+            for (SessionDevice d : s.devices()) {
+                if (d.grant != this) continue;
+                t[0] += d.launches.sum();
+                t[1] += d.bytesToDevice.sum();
+                t[2] += d.bytesFromDevice.sum();
+                t[3] += d.bytesOnDevice.sum();
+            }
+        }
+        return new VgpuStatus(grant, used.get(), sessions.size(), automatic, t[0], t[1], t[2], t[3]);
+    }
 }

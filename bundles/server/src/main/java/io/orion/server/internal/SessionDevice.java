@@ -144,6 +144,7 @@ final class SessionDevice {
             context.close();
         } finally {
             grant.release(bytes);
+            grant.retire(this);
         }
         return bytes;
     }

@@ -154,6 +154,8 @@ class RemotingServerTest {
         SessionInfo info = server.sessions().get(0);
         assertEquals(10_000, info.vgpus().get(0).bytesToDevice());
         assertEquals(10_009, info.vgpus().get(0).bytesFromDevice());
+        assertEquals(10_009, server.vgpus().get(0).bytesFromDevice());
+        assertEquals(10_005, server.vgpus().get(0).bytesOnDevice(), "the copy on the device and the memset");
     }
 
     private static long[] fillKernel(LoopbackConnection c) {
@@ -298,6 +300,15 @@ class RemotingServerTest {
         assertTrue(c.call(new MemoryCalls.MemFree(0, a)).isOk());
         ptr(c.call(new MemoryCalls.MemAlloc(0, 2 * MIB)));
         assertEquals(2 * MIB, server.vgpu("v1").orElseThrow().memoryUsedBytes());
+        // a granted vGPU's traffic counters only grow: a session that ends leaves its share in them
+        LoopbackConnection d = new LoopbackConnection(server, null);
+        long before = server.vgpu("v1").orElseThrow().bytesOnDevice();
+        assertTrue(c.call(new SessionCalls.Goodbye()).isOk());
+        Reply h2 = d.call(new SessionCalls.Hello(1, 1, false, 0, 0, 1, "h", "t", "", List.of("v1"), 0, 0, 0));
+        d.session = ((SessionCalls.HelloOk) h2.result()).session();
+        long p = ptr(d.call(new MemoryCalls.MemAlloc(0, 64)));
+        assertTrue(d.call(new MemoryCalls.Memset(0, p, 1, 64, 0)).isOk());
+        assertEquals(before + 64, server.vgpu("v1").orElseThrow().bytesOnDevice());
     }
 
     @Test
