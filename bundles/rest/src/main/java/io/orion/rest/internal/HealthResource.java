@@ -13,11 +13,15 @@ import javax.ws.rs.core.Response;
 import io.orion.api.platform.Platform;
 import io.orion.api.platform.PluginInfo;
 import io.orion.api.platform.PluginKind;
+import io.orion.api.pool.PoolService;
 import io.orion.rest.Json;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
@@ -37,19 +41,28 @@ public final class HealthResource {
                          long uptimeSeconds, List<String> problems) {}
 
     private final Platform platform;
+    private volatile PoolService pool;
 
     @Activate
     public HealthResource(@Reference Platform platform) {
         this.platform = platform;
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setPool(PoolService p) { pool = p; }
+
+    void unsetPool(PoolService p) {
+        if (pool == p) pool = null;
+    }
+
     @GET
     public Response health() {
-        Health h = check(platform);
+        Health h = check(platform, pool != null);
         return Response.status(h.problems().isEmpty() ? 200 : 503).entity(h).build();
     }
 
-    static Health check(Platform platform) {
+    static Health check(Platform platform, boolean hasPool) {
         String role = platform.role();
         String policy = inUse(platform, PluginKind.POLICY);
         String backend = inUse(platform, PluginKind.BACKEND);
@@ -57,6 +70,7 @@ public final class HealthResource {
         List<String> problems = new ArrayList<>();
         boolean controller = !role.equals("server"), server = !role.equals("controller");
         if (controller && policy.isEmpty()) problems.add("no scheduling policy is installed");
+        if (controller && !hasPool) problems.add("the pool is not available (is its state store installed and open? see the log)");
         if (server && backend.isEmpty()) problems.add("no GPU backend is installed");
         return new Health(problems.isEmpty() ? "UP" : "DEGRADED", role, policy, backend, transports,
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1000, problems);
