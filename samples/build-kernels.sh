@@ -26,6 +26,7 @@ find_nvcc() {
 if ! nvcc=$(find_nvcc); then
   echo "samples: nvcc not found. The samples need the CUDA 13 toolkit: put its bin/ on PATH, set" >&2
   echo "CUDA_HOME, or install it at /usr/local/cuda-13.0 (where the build looks by default)." >&2
+  echo "To build the rest without the samples, pass -Dorion.samples.skip=true (the host backend's tests need them)." >&2
   exit 1
 fi
 version=$("$nvcc" --version | sed -n 's/.*release \([0-9]*\)\..*/\1/p')
