@@ -8,12 +8,14 @@
  * CPU: pin the measuring thread to that CPU once the context and module exist (GpuBench --cpu
  * does the same at the same point), so both sides are timed on the same core.
  *
- * Keep the loops identical to GpuBench.java: same kernel, shapes, sizes, buffers (pageable memory
- * 2 MiB-aligned and written once before timing), warm-ups and repetitions.
+ * The operation loops are in bench_loops.c, which GpuBench also loads into the JVM. Keep the rest
+ * identical to GpuBench.java: same sizes, buffers (pageable memory 2 MiB-aligned and written once
+ * before timing), warm-ups and repetitions.
  */
 #define _GNU_SOURCE /* sched_setaffinity, CPU_SET; clock_gettime, posix_memalign */
 #include <cuda.h>
 #include <sched.h>
+#include "bench_loops.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +54,27 @@ static void *read_file(const char *path) {
     return data;
 }
 
-static CUfunction empty;
+/* One row: warm-up, then reps timed repetitions of `iterations` operations; prints the median per operation. */
+#define ROW(op, bytes, iterations, warm, rs, call)                                              \
+    do {                                                                                         \
+        int rc_ = 0;                                                                             \
+        if ((warm) > 0) { int n = (warm); rc_ = (call); }                                        \
+        for (int r = 0; rc_ == 0 && r < (rs); r++) {                                             \
+            int n = (iterations);                                                                \
+            double t0 = now_us();                                                                \
+            rc_ = (call);                                                                        \
+            samples[r] = (now_us() - t0) / n;                                                    \
+        }                                                                                        \
+        if (rc_ != 0) fail(op, rc_);                                                             \
+        printf("RESULT c %s %zu %.4f\n", op, (size_t) (bytes), median(samples, rs));             \
+        fflush(stdout);                                                                          \
+    } while (0)
 
-static void launch(void) {
-    CHECK(cuLaunchKernel(empty, 1, 1, 1, 32, 1, 1, 0, NULL, NULL, NULL));
+static void fail(const char *op, int rc) {
+    const char *name = NULL;
+    cuGetErrorName((CUresult) rc, &name);
+    fprintf(stderr, "bench.c: %s failed: %s (%d)\n", op, name ? name : "?", rc);
+    exit(1);
 }
 
 int main(int argc, char **argv) {
@@ -69,6 +88,7 @@ int main(int argc, char **argv) {
     CUdevice dev;
     CUcontext ctx;
     CUmodule mod;
+    CUfunction empty;
     CHECK(cuInit(0));
     CHECK(cuDeviceGet(&dev, 0));
 #if CUDA_VERSION >= 13000 /* CUDA 13 made cuCtxCreate the 4-argument _v4 */
@@ -87,27 +107,10 @@ int main(int argc, char **argv) {
         printf("bench: measuring thread pinned to CPU %d\n", atoi(argv[5]));
     }
 
-    /* queued launches: many in a row, then one synchronize */
-    for (int i = 0; i < 2 * launches; i++) launch();
-    CHECK(cuCtxSynchronize());
-    for (int r = 0; r < reps; r++) {
-        double t0 = now_us();
-        for (int i = 0; i < launches; i++) launch();
-        CHECK(cuCtxSynchronize());
-        samples[r] = (now_us() - t0) / launches;
-    }
-    printf("RESULT c launch_queued 0 %.4f\n", median(samples, reps));
-
-    /* launch + synchronize, one at a time */
+    /* queued launches: many in a row, then one synchronize; then launch + synchronize, one at a time */
+    ROW("launch_queued", 0, launches, 2 * launches, reps, orion_bench_launch_queued(empty, n));
     int round_trips = launches / 10;
-    for (int i = 0; i < 5 * round_trips; i++) { launch(); CHECK(cuCtxSynchronize()); }
-    for (int r = 0; r < reps; r++) {
-        double t0 = now_us();
-        for (int i = 0; i < round_trips; i++) { launch(); CHECK(cuCtxSynchronize()); }
-        samples[r] = (now_us() - t0) / round_trips;
-    }
-    printf("RESULT c launch_sync 0 %.4f\n", median(samples, reps));
-    fflush(stdout);
+    ROW("launch_sync", 0, round_trips, 5 * round_trips, reps, orion_bench_launch_sync(empty, n));
 
     /* synchronous copies, pinned and pageable, 4 KiB to max_bytes by 4x */
     CUdeviceptr d;
@@ -118,31 +121,19 @@ int main(int argc, char **argv) {
     memset(pageable, 1, max_bytes);
     memset(pinned, 1, max_bytes);
     for (int k = 0; k < 4; k++) {   /* as GpuBench, which needs it for the JIT */
-        void *host = k < 2 ? pinned : pageable;
-        for (int i = 0; i < 20000; i++) {
-            if (k % 2 == 0) CHECK(cuMemcpyHtoD(d, host, 4096)); else CHECK(cuMemcpyDtoH(host, d, 4096));
-        }
+        int rc = orion_bench_copy(k % 2 == 0, d, k < 2 ? pinned : pageable, 4096, 20000);
+        if (rc != 0) fail("copy warm-up", rc);
     }
     static const char *names[] = {"h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable"};
     for (size_t size = 4096; size <= max_bytes; size *= 4) {
         int iters = (int) ((64u << 20) / size);
         if (iters < 1) iters = 1;
         if (iters > 1000) iters = 1000;
+        int huge = size >= (256u << 20);
         for (int k = 0; k < 4; k++) {
             void *host = k < 2 ? pinned : pageable;
-            for (int w = 0; w < (size >= (256u << 20) ? 1 : 2) * iters; w++) {
-                if (k % 2 == 0) CHECK(cuMemcpyHtoD(d, host, size)); else CHECK(cuMemcpyDtoH(host, d, size));
-            }
-            int rs = size >= (256u << 20) ? (reps < 5 ? reps : 5) : reps;
-            for (int r = 0; r < rs; r++) {
-                double t0 = now_us();
-                for (int i = 0; i < iters; i++) {
-                    if (k % 2 == 0) CHECK(cuMemcpyHtoD(d, host, size)); else CHECK(cuMemcpyDtoH(host, d, size));
-                }
-                samples[r] = (now_us() - t0) / iters;
-            }
-            printf("RESULT c %s %zu %.4f\n", names[k], size, median(samples, rs));
-            fflush(stdout);
+            ROW(names[k], size, iters, (huge ? 1 : 2) * iters, huge ? (reps < 5 ? reps : 5) : reps,
+                orion_bench_copy(k % 2 == 0, d, host, size, n));
         }
     }
     CHECK(cuMemFreeHost(pinned));

@@ -2,6 +2,8 @@
 // run.sh compiles this file into PTX, a cubin and a fat binary, so that loading each kind is proven.
 // The fake driver used in CI (src/test/c/fakecuda.c) runs the same names with the same parameter
 // layouts on the CPU; change both together.
+#include <cassert>
+
 extern "C" {
 
 __device__ unsigned int orion_counter;
@@ -70,6 +72,11 @@ __global__ void orion_spin(unsigned long long ns) {
 // Stores v at p; with a bad p it makes the context fault (the isolation check): params p@0 v@8
 __global__ void orion_write(int *p, int v) {
     *p = v;
+}
+
+// A device-side assert that fails unless v is 0 (the assert-containment check): params v@0
+__global__ void orion_assert(int v) {
+    assert(v == 0);
 }
 
 }

@@ -8,7 +8,10 @@
  * make the right context current fails here. Kernels are the ones of gpu/kernels.cu, run on the
  * CPU block by block; work on streams runs at once, while a stream's "busy until" time emulates
  * orion_spin so that queries, events and timing behave. A kernel touching memory outside its
- * context leaves the sticky CUDA_ERROR_ILLEGAL_ADDRESS, as a real fault does.
+ * context leaves CUDA_ERROR_ILLEGAL_ADDRESS sticky for the whole process, as the H200 with driver
+ * 580 does (and cuda.h documents): every context fails from then on, and no new one is made, until
+ * a test clears it (fakecuda_clear_fault). A failed device-side assert (orion_assert) leaves
+ * CUDA_ERROR_ASSERT in its own context only, as cuda.h documents.
  *
  * Test hooks (fakecuda_*) let tests inject results and read counters. This is a test double for the
  * FFM plumbing and the backend's logic; the real proof is the GPU run (gpu/run.sh).
@@ -42,7 +45,7 @@ struct range {
 struct CUctx_st {
     int device;
     int alive;
-    CUresult sticky;        /* a fault poisons the context for good */
+    CUresult sticky;        /* a fault poisons the context for good (and process_fault the rest) */
     double busy_until;      /* legacy default stream */
     struct range *ranges;
 };
@@ -69,6 +72,7 @@ static CUresult init_result = CUDA_SUCCESS;
 static size_t used_memory[DEVICES];
 static char fail_fn[64];
 static CUresult fail_rc;
+static CUresult process_fault;   /* a process-fatal kernel fault: every context fails with it */
 static __thread CUcontext ctx_stack[16];
 static __thread int ctx_depth;
 
@@ -105,6 +109,9 @@ EXPORT unsigned long long fakecuda_used_memory(int device) { return device >= 0 
 
 static int live_contexts;
 EXPORT int fakecuda_live_contexts(void) { return live_contexts; }
+
+/* Ends a process-fatal fault, which a real process never sees: other tests in the JVM go on. */
+EXPORT void fakecuda_clear_fault(void) { pthread_mutex_lock(&lock); process_fault = CUDA_SUCCESS; pthread_mutex_unlock(&lock); }
 
 /* called with the lock held */
 static int injected(const char *fn, CUresult *rc) {
@@ -145,6 +152,7 @@ static CUresult current(CUcontext *out) {
     CUcontext c = ctx_depth ? ctx_stack[ctx_depth - 1] : NULL;
     if (!c) return CUDA_ERROR_INVALID_CONTEXT;
     if (!c->alive) return CUDA_ERROR_CONTEXT_IS_DESTROYED;
+    if (process_fault) return process_fault;
     if (c->sticky) return c->sticky;
     *out = c;
     return CUDA_SUCCESS;
@@ -231,6 +239,7 @@ static const struct { CUresult code; const char *name, *text; } errors[] = {
     { CUDA_ERROR_NOT_FOUND, "CUDA_ERROR_NOT_FOUND", "named symbol not found" },
     { CUDA_ERROR_NOT_READY, "CUDA_ERROR_NOT_READY", "device not ready" },
     { CUDA_ERROR_ILLEGAL_ADDRESS, "CUDA_ERROR_ILLEGAL_ADDRESS", "an illegal memory access was encountered" },
+    { CUDA_ERROR_ASSERT, "CUDA_ERROR_ASSERT", "device-side assert triggered" },
     { CUDA_ERROR_HOST_MEMORY_ALREADY_REGISTERED, "CUDA_ERROR_HOST_MEMORY_ALREADY_REGISTERED",
       "part or all of the requested memory range is already mapped" },
     { CUDA_ERROR_HOST_MEMORY_NOT_REGISTERED, "CUDA_ERROR_HOST_MEMORY_NOT_REGISTERED",
@@ -346,6 +355,7 @@ CUresult CUDAAPI cuCtxCreate_v4(CUcontext *pctx, CUctxCreateParams *params, unsi
     count("cuCtxCreate");
     if (!pctx || params || flags > 0x1f) LEAVE(CUDA_ERROR_INVALID_VALUE);
     if (dev < 0 || dev >= DEVICES) LEAVE(CUDA_ERROR_INVALID_DEVICE);
+    if (process_fault) LEAVE(process_fault);
     if (ctx_depth == 16) LEAVE(CUDA_ERROR_UNKNOWN);
     CUcontext c = calloc(1, sizeof *c);
     c->device = dev;
@@ -564,10 +574,16 @@ struct kernel {
     void (*block)(struct launch *L, unsigned bx, unsigned by, unsigned bz);
 };
 
+/* A kernel fault: ASSERT stays in its context; the others end CUDA for the whole process. */
+static void fault(struct launch *L, CUresult rc) {
+    L->ctx->sticky = rc;
+    if (rc != CUDA_ERROR_ASSERT) process_fault = rc;
+}
+
 /* A pointer the kernel dereferences: it must lie in device memory of the launching context. */
 static void *dev(struct launch *L, uintptr_t p, size_t n) {
     if (L->ctx->sticky) return NULL;
-    if (!find(L->ctx, p, n, 1)) { L->ctx->sticky = CUDA_ERROR_ILLEGAL_ADDRESS; return NULL; }
+    if (!find(L->ctx, p, n, 1)) { fault(L, CUDA_ERROR_ILLEGAL_ADDRESS); return NULL; }
     return (void *) p;
 }
 
@@ -619,7 +635,7 @@ static void k_reverse_block(struct launch *L, unsigned bx, unsigned by, unsigned
     int n = ARG(int, 16);
     int base = (int) (bx * L->block[0]);
     int count_ = (int) L->block[0] < n - base ? (int) L->block[0] : n - base;
-    if (L->shared < L->block[0] * 4) { L->ctx->sticky = CUDA_ERROR_ILLEGAL_ADDRESS; return; } /* shared overflow */
+    if (L->shared < L->block[0] * 4) { fault(L, CUDA_ERROR_ILLEGAL_ADDRESS); return; } /* shared overflow */
     int slice[1024];
     for (int t = 0; t < count_; t++) {
         int *in = dev(L, ARG(uintptr_t, 0) + 4 * (size_t) (base + t), 4);
@@ -661,6 +677,11 @@ static void k_write(struct launch *L, unsigned bx, unsigned by, unsigned bz) {
     if (p) *p = ARG(int, 8);
 }
 
+static void k_assert(struct launch *L, unsigned bx, unsigned by, unsigned bz) {
+    (void) bx; (void) by; (void) bz;
+    if (ARG(int, 0) != 0) fault(L, CUDA_ERROR_ASSERT);
+}
+
 static const struct kernel kernels[] = {
     { "orion_empty", 0, {0}, {0}, 4, k_empty },
     { "orion_vec_add", 4, {0, 8, 16, 24}, {8, 8, 8, 4}, 8, k_vec_add },
@@ -671,6 +692,7 @@ static const struct kernel kernels[] = {
     { "orion_table_scale", 1, {0}, {4}, 6, k_table_scale },
     { "orion_spin", 1, {0}, {8}, 8, k_spin },
     { "orion_write", 2, {0, 8}, {8, 4}, 6, k_write },
+    { "orion_assert", 1, {0}, {4}, 6, k_assert },
 };
 
 /* ---- modules -------------------------------------------------------------------------------- */
@@ -954,6 +976,7 @@ CUresult CUDAAPI cuEventRecord(CUevent e, CUstream s) {
 CUresult CUDAAPI cuEventQuery(CUevent e) {
     ENTER("cuEventQuery");
     if (!e || !e->alive) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    if (process_fault) LEAVE(process_fault);
     if (e->ctx->sticky) LEAVE(e->ctx->sticky);
     LEAVE(e->recorded && now() < e->at ? CUDA_ERROR_NOT_READY : CUDA_SUCCESS);
 }
@@ -961,6 +984,7 @@ CUresult CUDAAPI cuEventQuery(CUevent e) {
 CUresult CUDAAPI cuEventSynchronize(CUevent e) {
     ENTER("cuEventSynchronize");
     if (!e || !e->alive) LEAVE(CUDA_ERROR_INVALID_HANDLE);
+    if (process_fault) LEAVE(process_fault);
     if (e->ctx->sticky) LEAVE(e->ctx->sticky);
     double until = e->recorded ? e->at : 0;
     pthread_mutex_unlock(&lock);

@@ -42,6 +42,11 @@ final class BareDriver implements AutoCloseable {
         return out.get(ADDRESS, 0);
     }
 
+    /** orion_empty's CUfunction, for bench.c's loops run in the JVM ({@link CLoops}). */
+    MemorySegment emptyFunction() {
+        return empty;
+    }
+
     /** bench.c's launch: grid 1, block 32, no shared memory, the legacy stream, no parameters. */
     void launchEmpty() {
         launch(empty, MemorySegment.NULL);
@@ -79,6 +84,31 @@ final class BareDriver implements AutoCloseable {
             check(CudaDriver.cuModuleUnload(module), "cuModuleUnload");
         } finally {
             arena.close();
+        }
+    }
+
+    /** The context current on this thread: after a backend call, that call's context (the backend leaves it current). */
+    static MemorySegment currentContext() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment slot = a.allocate(ADDRESS);
+            check(CudaDriver.cuCtxGetCurrent(slot), "cuCtxGetCurrent");
+            return slot.get(ADDRESS, 0);
+        }
+    }
+
+    /**
+     * Asks the driver itself, past the backend, whether {@code context} still works: a 64-byte
+     * memset at {@code device} and a synchronize there. Puts back whatever was current, so the
+     * backend's note of this thread's context stays true. Returns the first failing CUresult, or 0.
+     */
+    static int probe(MemorySegment context, long device) {
+        MemorySegment before = currentContext();
+        check(CudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+        try {
+            int rc = CudaDriver.cuMemsetD8_v2(device, (byte) 0, 64);
+            return rc != 0 ? rc : CudaDriver.cuCtxSynchronize();
+        } finally {
+            check(CudaDriver.cuCtxSetCurrent(before), "cuCtxSetCurrent");
         }
     }
 

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sets the results of one run side by side: time per operation from C, bare FFM and the backend,
- * the backend's overhead against C (the target: at most 5 %), its own share (against bare FFM in
- * the same JVM), and bandwidth for copies.
+ * Sets the results of one run side by side, in µs per operation: bench.c in its own process (C),
+ * the same C loops inside the JVM (C in JVM), the bare FFM call, and the backend (Java); then the
+ * backend's overhead against C (the target: at most 5 %), its own share against bare FFM in the same
+ * JVM, and bandwidth for copies.
  *
- * <pre>BenchTable C_RESULTS JAVA_RESULTS</pre>  (lines "RESULT impl op bytes microseconds" with impl c, or
- * java and ffm; others are ignored. Without ffm lines the FFM columns stay empty.)
+ * <pre>BenchTable C_RESULTS JAVA_RESULTS</pre>  (lines "RESULT impl op bytes microseconds": impl c in the
+ * first file; java, and optionally ffm and cjvm, in the second. Others are ignored; a column without
+ * results stays empty.)
  */
 public final class BenchTable {
     private BenchTable() {}
@@ -26,7 +28,8 @@ public final class BenchTable {
     public static void main(String[] args) throws IOException {
         if (args.length != 2) throw new IllegalArgumentException("usage: BenchTable C_RESULTS JAVA_RESULTS");
         Path java = Path.of(args[1]);
-        System.exit(print(read(Path.of(args[0]), "c"), readIfAny(java, "ffm"), read(java, "java"), System.out));
+        System.exit(print(read(Path.of(args[0]), "c"), readIfAny(java, "cjvm"), readIfAny(java, "ffm"), read(java, "java"),
+                System.out));
     }
 
     public static Map<Key, Double> read(Path file, String impl) throws IOException {
@@ -47,11 +50,12 @@ public final class BenchTable {
 
     /**
      * Prints the table; returns 0 when every row is within the target, 1 otherwise, 3 when rows are
-     * missing. {@code ffm} may be empty.
+     * missing. {@code cInJvm} and {@code ffm} may be empty.
      */
-    public static int print(Map<Key, Double> c, Map<Key, Double> ffm, Map<Key, Double> java, PrintStream out) {
-        out.printf("%-14s %9s %10s %10s %10s %9s %9s %9s %9s%n", "operation", "size", "C us/op", "FFM us/op", "Java us/op",
-                "vs C", "vs FFM", "C GB/s", "Java GB/s");
+    public static int print(Map<Key, Double> c, Map<Key, Double> cInJvm, Map<Key, Double> ffm, Map<Key, Double> java,
+                            PrintStream out) {
+        out.printf("%-14s %7s %10s %10s %10s %10s %8s %8s %8s %9s%n", "operation", "size", "C us/op", "C in JVM", "FFM us/op",
+                "Java us/op", "vs C", "vs FFM", "C GB/s", "Java GB/s");
         int within = 0, rows = 0;
         double worst = Double.NEGATIVE_INFINITY;
         String worstRow = "";
@@ -66,17 +70,21 @@ public final class BenchTable {
                 worst = overhead;
                 worstRow = k.op() + (k.bytes() > 0 ? " " + size(k.bytes()) : "");
             }
-            out.printf("%-14s %9s %10.3f %10s %10.3f %+8.1f%% %9s %9s %9s%n", k.op(), k.bytes() > 0 ? size(k.bytes()) : "-",
-                    cUs, f == null ? "" : String.format("%.3f", f), j, overhead,
-                    f == null ? "" : String.format("%+.1f%%", percent(j, f)), gbps(k.bytes(), cUs), gbps(k.bytes(), j));
+            out.printf("%-14s %7s %10.3f %10s %10s %10.3f %+7.1f%% %8s %8s %9s%n", k.op(), k.bytes() > 0 ? size(k.bytes()) : "-",
+                    cUs, us(cInJvm.get(k)), us(f), j, overhead, f == null ? "" : String.format("%+.1f%%", percent(j, f)),
+                    gbps(k.bytes(), cUs), gbps(k.bytes(), j));
         }
         List<Key> missing = c.keySet().stream().filter(k -> !java.containsKey(k)).toList();
         out.printf("within %.0f %% of C: %d of %d rows; largest overhead %+.1f %% (%s)%s%n", TARGET_PERCENT, within, rows, worst,
                 worstRow, missing.isEmpty() ? "" : "; no Java result for " + missing);
-        if (!ffm.isEmpty()) out.println("vs FFM: the backend's own share, against the same driver call made straight through FFM"
-                + " in the same JVM, repetitions alternating");
+        if (!ffm.isEmpty()) out.println("C: bench.c in its own process; C in JVM, FFM and Java: in one JVM, same thread, context"
+                + " and memory, repetitions taking turns; vs FFM: the backend's own share");
         if (!missing.isEmpty() || rows == 0) return 3;
         return within == rows ? 0 : 1;
+    }
+
+    private static String us(Double v) {
+        return v == null ? "" : String.format("%.3f", v);
     }
 
     private static double percent(double value, double base) {

@@ -94,7 +94,7 @@ public final class CallOverhead {
                             n -> { for (int i = 0; i < n; i++) bare.memsetD8(d, 7, 64); },
                             n -> { for (int i = 0; i < n; i++) ctx.memsetD8(d, 7, 64, null); });
                     ctx.synchronize();
-                    out.printf("backend's own cost per call, median over operations: %.0f ns%n", r.medianOverhead());
+                    out.printf("backend's own cost per call (medians), median over the operations: %.0f ns%n", r.medianOverhead());
                 }
             }
         }
@@ -112,7 +112,8 @@ public final class CallOverhead {
             this.out = out;
             this.rounds = rounds;
             this.calls = calls;
-            out.printf("%-48s %9s %9s %9s %9s %9s%n", "ns per call", "FFM med", "Java med", "FFM min", "Java min", "own cost");
+            out.printf("%-48s %8s %8s %8s %8s %9s %9s%n", "ns per call", "FFM med", "Java med", "FFM min", "Java min",
+                    "own, med", "own, min");
         }
 
         void op(String name, GpuBench.Loop bare, GpuBench.Loop backend) {
@@ -131,7 +132,8 @@ public final class CallOverhead {
             Arrays.sort(j);
             double own = j[rounds / 2] - b[rounds / 2];
             overheads[ops++] = own;
-            out.printf("%-48s %9.1f %9.1f %9.1f %9.1f %+9.1f%n", name, b[rounds / 2], j[rounds / 2], b[0], j[0], own);
+            out.printf("%-48s %8.1f %8.1f %8.1f %8.1f %+9.1f %+9.1f%n", name, b[rounds / 2], j[rounds / 2], b[0], j[0], own,
+                    j[0] - b[0]);
         }
 
         private double ns(GpuBench.Loop loop) {

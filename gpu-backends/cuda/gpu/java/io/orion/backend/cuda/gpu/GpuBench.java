@@ -6,7 +6,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import io.orion.api.backend.Dim3;
@@ -17,13 +19,15 @@ import io.orion.backend.cuda.internal.CudaBackend;
 import io.orion.backend.cuda.internal.CudaSettings;
 
 /**
- * The operations of gpu/bench.c, with the same loops, sizes, buffers, warm-ups and repetitions,
- * each timed two ways in this JVM: through the cuda backend ("java") and as the same driver call
- * straight through FFM ("ffm", {@link BareDriver}). The two alternate repetition by repetition, so
- * drift in the GPU or the machine reaches both alike. Prints "RESULT impl op bytes
- * microseconds-per-operation" (medians); BenchTable sets them beside bench.c's.
+ * The operations of gpu/bench.c, with the same sizes, buffers, warm-ups and repetitions, each timed
+ * in this JVM in up to three ways: through the cuda backend ("java"), as the same driver call
+ * straight through FFM ("ffm", {@link BareDriver}), and, with {@code --c-loops}, as bench.c's own C
+ * loop loaded into this process ("cjvm", {@link CLoops}). All run on this thread, in the backend's
+ * context, on the same memory, and take turns repetition by repetition, so drift in the GPU or the
+ * machine reaches them alike. Prints "RESULT impl op bytes microseconds-per-operation" (medians);
+ * BenchTable sets them beside bench.c's, run in its own process.
  *
- * <pre>GpuBench --kernels DIR [--max-bytes N] [--launches N] [--reps N] [--cpu N]</pre>
+ * <pre>GpuBench --kernels DIR [--max-bytes N] [--launches N] [--reps N] [--cpu N] [--c-loops libbenchloops.so]</pre>
  */
 public final class GpuBench {
     private GpuBench() {}
@@ -40,11 +44,13 @@ public final class GpuBench {
     public static int run(String[] args, PrintStream out) throws Exception {
         Map<String, String> o = Options.parse(args, Map.of("--kernels", "folder with kernels.cubin",
                 "--max-bytes", "largest copy (default 1 GiB)", "--launches", "launches per repetition (default 20000)",
-                "--reps", "repetitions (default 7)", "--cpu", "pin the measuring thread to this CPU, as bench.c (default: not pinned)"));
+                "--reps", "repetitions (default 7)", "--cpu", "pin the measuring thread to this CPU, as bench.c (default: not pinned)",
+                "--c-loops", "libbenchloops.so: also time bench.c's loops inside this JVM"));
         byte[] cubin = Files.readAllBytes(Path.of(Options.require(o, "--kernels"), "kernels.cubin"));
         long maxBytes = Long.parseLong(o.getOrDefault("--max-bytes", String.valueOf(1L << 30)));
         int launches = Integer.parseInt(o.getOrDefault("--launches", "20000"));
         int reps = Math.min(64, Integer.parseInt(o.getOrDefault("--reps", "7")));
+        CLoops c = o.containsKey("--c-loops") ? new CLoops(Path.of(o.get("--c-loops"))) : null;
 
         try (CudaBackend backend = CudaBackend.open(new CudaSettings("auto", 8L << 20, 4, Duration.ZERO))) {
             if (!backend.ready()) {
@@ -59,18 +65,20 @@ public final class GpuBench {
                         out.println("bench: measuring thread pinned to CPU " + o.get("--cpu"));
                     }
                     Timer timer = new Timer(out, reps);
-                    launches(timer, ctx, empty, bare, launches);
-                    copies(timer, ctx, bare, maxBytes, reps);
+                    launches(timer, c, ctx, empty, bare, launches);
+                    copies(timer, c, ctx, bare, maxBytes, reps);
                 }
             }
         }
         return 0;
     }
 
-    private static void launches(Timer timer, GpuContext ctx, GpuFunction empty, BareDriver bare, int launches) {
+    private static void launches(Timer timer, CLoops c, GpuContext ctx, GpuFunction empty, BareDriver bare, int launches) {
         Dim3 grid = Dim3.of(1), block = Dim3.of(32);
+        MemorySegment f = bare.emptyFunction();
         // queued: many launches in a row, then one synchronize
         timer.row("launch_queued", 0, launches, 2 * launches, timer.reps,
+                c == null ? null : n -> c.launchQueued(f, n),
                 n -> {
                     for (int i = 0; i < n; i++) bare.launchEmpty();
                     bare.synchronize();
@@ -81,6 +89,7 @@ public final class GpuBench {
                 });
         int roundTrips = launches / 10;
         timer.row("launch_sync", 0, roundTrips, 5 * roundTrips, timer.reps,
+                c == null ? null : n -> c.launchSync(f, n),
                 n -> {
                     for (int i = 0; i < n; i++) {
                         bare.launchEmpty();
@@ -95,7 +104,7 @@ public final class GpuBench {
                 });
     }
 
-    private static void copies(Timer timer, GpuContext ctx, BareDriver bare, long maxBytes, int reps) {
+    private static void copies(Timer timer, CLoops c, GpuContext ctx, BareDriver bare, long maxBytes, int reps) {
         String[] names = {"h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable"};
         long d = ctx.memAlloc(maxBytes);
         try (HostMemory pinnedMemory = ctx.allocHost(maxBytes); Arena arena = Arena.ofShared()) {
@@ -106,6 +115,7 @@ public final class GpuBench {
             for (int k = 0; k < 4; k++) {
                 MemorySegment host = k < 2 ? pinned : pageable;
                 boolean toDevice = k % 2 == 0;
+                if (c != null) c.copy(toDevice, d, host, 4096, COPY_WARM_UP);
                 bareCopies(bare, toDevice, d, host, 4096, COPY_WARM_UP);
                 backendCopies(ctx, toDevice, d, host, 4096, COPY_WARM_UP);
             }
@@ -117,6 +127,7 @@ public final class GpuBench {
                     boolean toDevice = k % 2 == 0;
                     long bytes = size;
                     timer.row(names[k], size, iters, (huge ? 1 : 2) * iters, huge ? Math.min(reps, 5) : reps,
+                            c == null ? null : n -> c.copy(toDevice, d, host, bytes, n),
                             n -> bareCopies(bare, toDevice, d, host, bytes, n),
                             n -> backendCopies(ctx, toDevice, d, host, bytes, n));
                 }
@@ -141,7 +152,7 @@ public final class GpuBench {
         void run(int n);
     }
 
-    /** Warms up and times the two ways of one row, alternating which goes first, and prints both medians. */
+    /** Warms up and times the ways of one row, rotating which goes first, and prints each median. */
     static final class Timer {
         private final PrintStream out;
         final int reps;
@@ -151,32 +162,30 @@ public final class GpuBench {
             this.reps = reps;
         }
 
-        void row(String op, long bytes, int iterations, int warmUp, int rs, Loop ffm, Loop java) {
-            ffm.run(warmUp);
-            java.run(warmUp);
-            double[] f = new double[rs], j = new double[rs];
-            for (int r = 0; r < rs; r++) {
-                if (r % 2 == 0) {
-                    f[r] = perOperation(ffm, iterations);
-                    j[r] = perOperation(java, iterations);
-                } else {
-                    j[r] = perOperation(java, iterations);
-                    f[r] = perOperation(ffm, iterations);
-                }
+        /** {@code c} may be null (no C loops in this JVM). */
+        void row(String op, long bytes, int iterations, int warmUp, int rs, Loop c, Loop ffm, Loop java) {
+            List<String> names = new ArrayList<>(List.of("ffm", "java"));
+            List<Loop> loops = new ArrayList<>(List.of(ffm, java));
+            if (c != null) {
+                names.addFirst("cjvm");
+                loops.addFirst(c);
             }
-            result("ffm", op, bytes, median(f));
-            result("java", op, bytes, median(j));
+            int ways = loops.size();
+            for (Loop l : loops) l.run(warmUp);
+            double[][] samples = new double[ways][rs];
+            for (int r = 0; r < rs; r++)
+                for (int i = 0; i < ways; i++) {
+                    int w = (r + i) % ways;
+                    samples[w][r] = perOperation(loops.get(w), iterations);
+                }
+            for (int w = 0; w < ways; w++) out.printf("RESULT %s %s %d %.4f%n", names.get(w), op, bytes, median(samples[w]));
+            out.flush();
         }
 
         private static double perOperation(Loop loop, int n) {
             long t0 = System.nanoTime();
             loop.run(n);
             return (System.nanoTime() - t0) / 1e3 / n;
-        }
-
-        private void result(String impl, String op, long bytes, double us) {
-            out.printf("RESULT %s %s %d %.4f%n", impl, op, bytes, us);
-            out.flush();
         }
     }
 

@@ -22,6 +22,8 @@ import io.orion.backend.cuda.internal.driver.DeviceQuery.CudaDevice;
 import io.orion.backend.cuda.internal.driver.Driver;
 import io.orion.backend.cuda.internal.driver.DriverSymbols;
 import io.orion.backend.cuda.internal.driver.LibraryCheck;
+import io.orion.backend.cuda.internal.driver.ProcessFatalErrors;
+import io.orion.backend.cuda.internal.driver.ProcessFault;
 import io.orion.backend.cuda.internal.nvml.NvmlSymbols;
 import io.orion.backend.cuda.internal.nvml.NvmlTelemetry;
 
@@ -37,6 +39,7 @@ public final class CudaBackend implements GpuBackend, AutoCloseable {
     private final Driver driver; // null: no usable driver
     private final List<CudaDevice> cudaDevices;
     private final List<GpuDevice> devices;
+    /** "N GPU(s), driver API …: …" when ready; the reason when not. */
     private final String status;
     private final String nvmlLibrary;
     private final AtomicLong serials = new AtomicLong();
@@ -78,10 +81,10 @@ public final class CudaBackend implements GpuBackend, AutoCloseable {
             return unavailable(e.getMessage(), settings, nvmlLibrary);
         }
         if (found.isEmpty()) return unavailable("the driver reports no CUDA devices", settings, nvmlLibrary);
-        String status = "ready: " + found.size() + " GPU(s), driver API " + DriverSymbols.versionText(driver.version())
+        String status = found.size() + " GPU(s), driver API " + DriverSymbols.versionText(driver.version())
                 + ": " + found.stream().map(d -> describe(d.info())).collect(Collectors.joining("; "));
         CudaBackend backend = new CudaBackend(driver, found, status, settings, nvmlLibrary);
-        LOG.info("cuda backend {}", status);
+        LOG.info("cuda backend ready: {}", status);
         backend.applyTelemetry(settings);
         return backend;
     }
@@ -118,14 +121,38 @@ public final class CudaBackend implements GpuBackend, AutoCloseable {
         return devices;
     }
 
+    /**
+     * {@code ready: …}, {@code no devices: why}, or, after a process-fatal fault, {@code faulted: …}
+     * with the fault, what to do, and the devices (which are still there: only this process's CUDA
+     * is gone).
+     */
     @Override
     public String status() {
-        return status;
+        if (driver == null) return status;
+        ProcessFault f = driver.fault();
+        return f == null ? "ready: " + status : "faulted: " + f.describe() + ". Devices: " + status;
     }
 
-    /** True when a driver is loaded and there is at least one device. */
+    /**
+     * True when a driver is loaded and there is at least one device; still true once faulted, as
+     * the devices are listed then too.
+     */
     public boolean ready() {
         return driver != null;
+    }
+
+    /**
+     * True once the driver reported a process-fatal error ({@link ProcessFatalErrors}) in any
+     * context: every context fails from then on, new ones are refused, and only a restart of the
+     * process helps. For whatever watches the backend (the status line says the same).
+     */
+    public boolean faulted() {
+        return fault().isPresent();
+    }
+
+    /** The first process-fatal error: which, when, and where it surfaced; empty while there was none. */
+    public Optional<ProcessFault> fault() {
+        return driver == null ? Optional.empty() : Optional.ofNullable(driver.fault());
     }
 
     /** Contexts open now. */
@@ -138,6 +165,10 @@ public final class CudaBackend implements GpuBackend, AutoCloseable {
         if (driver == null)
             throw new GpuException(CudaError.INVALID_DEVICE, "cannot open a context on " + gpuUuid + ": the cuda backend has " + status);
         if (closed) throw new GpuException(CudaError.INVALID_DEVICE, "the cuda backend is stopped");
+        ProcessFault fault = driver.fault();
+        if (fault != null)
+            throw new GpuException(fault.error(), "cannot open a context on " + gpuUuid + ": the cuda backend is faulted: "
+                    + fault.describe());
         CudaDevice device = cudaDevices.stream().filter(d -> d.info().uuid().equals(gpuUuid)).findFirst()
                 .orElseThrow(() -> new GpuException(CudaError.INVALID_DEVICE, "no GPU with UUID " + gpuUuid + "; this backend has "
                         + devices.stream().map(GpuDevice::uuid).collect(Collectors.joining(", "))));

@@ -21,7 +21,7 @@ import java.nio.file.Path;
  * JVM's library path by surefire; plus their test hooks ({@code fakecuda_*}), reached through FFM.
  */
 public final class FakeDriver {
-    private final MethodHandle count, initResult, failNext, liveContexts, usedMemory, nvmlSamples;
+    private final MethodHandle count, initResult, failNext, liveContexts, usedMemory, clearFault, nvmlSamples;
 
     private FakeDriver() {
         Linker linker = Linker.nativeLinker();
@@ -32,6 +32,7 @@ public final class FakeDriver {
         failNext = linker.downcallHandle(cuda.findOrThrow("fakecuda_fail_next"), FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
         liveContexts = linker.downcallHandle(cuda.findOrThrow("fakecuda_live_contexts"), FunctionDescriptor.of(JAVA_INT));
         usedMemory = linker.downcallHandle(cuda.findOrThrow("fakecuda_used_memory"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+        clearFault = linker.downcallHandle(cuda.findOrThrow("fakecuda_clear_fault"), FunctionDescriptor.ofVoid());
         nvmlSamples = linker.downcallHandle(nvml.findOrThrow("fakenvml_samples"), FunctionDescriptor.of(JAVA_INT));
     }
 
@@ -97,6 +98,19 @@ public final class FakeDriver {
     public long usedMemory(int device) {
         try {
             return (long) usedMemory.invokeExact(device);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Ends a process-fatal kernel fault (an illegal address), which the fake, like the H200, makes
+     * every context fail with: a test that faults calls this when done, so that later tests in the
+     * JVM have a working driver again. A real process never gets its CUDA back.
+     */
+    public void clearFault() {
+        try {
+            clearFault.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }

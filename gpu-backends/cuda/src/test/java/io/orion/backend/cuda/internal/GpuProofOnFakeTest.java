@@ -26,11 +26,13 @@ import io.orion.backend.cuda.gpu.GpuSuite;
  * test is skipped. What it proves about a GPU: nothing; about the suite's plumbing: everything.
  */
 class GpuProofOnFakeTest {
+    private static FakeDriver fake;
     private static Path kernels;
+    private static Path cLoops;
 
     @BeforeAll
     static void compileKernels() throws Exception {
-        FakeDriver.require();
+        fake = FakeDriver.require();
         String nvcc = List.of("/usr/local/cuda/bin/nvcc", "/usr/bin/nvcc", "/usr/local/bin/nvcc").stream()
                 .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
         assumeTrue(nvcc != null, "no nvcc to compile gpu/kernels.cu");
@@ -41,24 +43,45 @@ class GpuProofOnFakeTest {
         nvcc(nvcc, "-arch=sm_90", "-ptx", "-o", kernels.resolve("kernels.ptx").toString(), cu);
         nvcc(nvcc, "-arch=sm_90", "-cubin", "-o", kernels.resolve("kernels.cubin").toString(), cu);
         nvcc(nvcc, "-fatbin", "-gencode", "arch=compute_90,code=[sm_90,compute_90]", "-o", kernels.resolve("kernels.fatbin").toString(), cu);
+        // bench.c's loops, for GpuBench --c-loops, as run.sh builds them (the fakes were built with this cuda.h and gcc)
+        String include = Files.readString(FakeDriver.dir().resolve("CUDA_INCLUDE")).strip();
+        cLoops = kernels.resolve("libbenchloops.so");
+        run("gcc", "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-I" + include, "-o", cLoops.toString(),
+                module.resolve("gpu/bench_loops.c").toString(), FakeDriver.dir().resolve("cuda/libcuda.so.1").toString());
     }
 
     private static void nvcc(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nvcc timed out");
-        assertEquals(0, p.exitValue(), "nvcc failed: " + output);
+        run(command);
     }
 
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), command[0] + " timed out");
+        assertEquals(0, p.exitValue(), command[0] + " failed: " + output);
+    }
+
+    /** Both parts, as run.sh runs them; the main part ends the fake's CUDA, as on the GPU, until the test clears it. */
     @Test
     void theSuitePassesOnTheFake() throws Exception {
+        try {
+            String main = suite("--kernels", kernels.toString(), "--seed", "42");
+            assertTrue(main.contains("\nGPU suite: ") && main.contains(" passed, 0 failed (seed 42)"), main);
+            assertTrue(main.contains("PASS  fault: an illegal address in one context ends CUDA in every context"), main);
+        } finally {
+            fake.clearFault();
+        }
+        String assertPart = suite("--kernels", kernels.toString(), "--seed", "42", "--part", "assert");
+        assertTrue(assertPart.contains("GPU suite (assert part): 1 passed, 0 failed (seed 42)"), assertPart);
+    }
+
+    private static String suite(String... args) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int rc = GpuSuite.run(new String[] {"--kernels", kernels.toString(), "--seed", "42"},
-                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int rc = GpuSuite.run(args, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, out);
-        assertTrue(out.contains(" passed, 0 failed (seed 42)"), out);
         assertTrue(!out.contains("\nFAIL"), out);
+        return out;
     }
 
     @Test
@@ -66,18 +89,18 @@ class GpuProofOnFakeTest {
         Path java = kernels.resolve("java.txt"), c = kernels.resolve("c.txt");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int rc = GpuBench.run(new String[] {"--kernels", kernels.toString(), "--max-bytes", "65536", "--launches", "200",
-                "--reps", "3", "--cpu", "0"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+                "--reps", "3", "--cpu", "0", "--c-loops", cLoops.toString()}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, out);
         assertTrue(out.contains("bench: measuring thread pinned to CPU 0"), out);
         Files.writeString(java, out);
-        // 2 launch rows + 4 kinds x 3 sizes (4, 16 and 64 KiB), each through the backend and through bare FFM
-        assertEquals(2 + 4 * 3, out.lines().filter(l -> l.startsWith("RESULT java ")).count(), out);
-        assertEquals(2 + 4 * 3, out.lines().filter(l -> l.startsWith("RESULT ffm ")).count(), out);
+        // 2 launch rows + 4 kinds x 3 sizes (4, 16 and 64 KiB), each through the backend, bare FFM and C in the JVM
+        for (String impl : List.of("java", "ffm", "cjvm"))
+            assertEquals(2 + 4 * 3, out.lines().filter(l -> l.startsWith("RESULT " + impl + " ")).count(), out);
         Files.writeString(c, out.replace("RESULT java ", "RESULT c "));
         ByteArrayOutputStream table = new ByteArrayOutputStream();
-        int t = BenchTable.print(BenchTable.read(c, "c"), BenchTable.readIfAny(java, "ffm"), BenchTable.read(java, "java"),
-                new PrintStream(table, true, StandardCharsets.UTF_8));
+        int t = BenchTable.print(BenchTable.read(c, "c"), BenchTable.readIfAny(java, "cjvm"), BenchTable.readIfAny(java, "ffm"),
+                BenchTable.read(java, "java"), new PrintStream(table, true, StandardCharsets.UTF_8));
         String text = table.toString(StandardCharsets.UTF_8);
         assertEquals(0, t, text);
         assertTrue(text.contains("within 5 % of C: 14 of 14 rows"), text);

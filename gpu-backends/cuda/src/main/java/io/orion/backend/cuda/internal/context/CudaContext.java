@@ -73,6 +73,7 @@ public final class CudaContext implements GpuContext {
         rc = CudaDriver.cuCtxPopCurrent_v2(s.out(1));
         if (rc != 0) {
             CudaDriver.cuCtxDestroy_v2(handle);
+            driver.forgetCurrent(s); // what is current here now is unknown
             throw driver.error(rc, "cuCtxPopCurrent after cuCtxCreate on " + device.info().uuid());
         }
         return new CudaContext(new ContextCore(driver, device.info(), handle, serial), settings, onClose);
@@ -96,7 +97,8 @@ public final class CudaContext implements GpuContext {
         Scratch s = core.enter();
         try {
             MemorySegment out = s.out(0);
-            core.check(CudaDriver.cuMemAlloc_v2(out, bytes), "cuMemAlloc(" + bytes + " bytes)");
+            int rc = CudaDriver.cuMemAlloc_v2(out, bytes);
+            if (rc != 0) throw core.fail(rc, "cuMemAlloc(" + bytes + " bytes)");
             long ptr = out.get(JAVA_LONG, 0);
             ranges.add(ptr, bytes, DeviceRanges.Kind.ALLOCATION);
             return ptr;
@@ -110,7 +112,8 @@ public final class CudaContext implements GpuContext {
         core.enter();
         try {
             ranges.removeAllocation(devicePtr);
-            core.check(CudaDriver.cuMemFree_v2(devicePtr), "cuMemFree(0x" + Long.toHexString(devicePtr) + ")");
+            int rc = CudaDriver.cuMemFree_v2(devicePtr);
+            if (rc != 0) throw core.fail(rc, "cuMemFree(0x" + Long.toHexString(devicePtr) + ")");
         } finally {
             core.exit();
         }
@@ -137,7 +140,7 @@ public final class CudaContext implements GpuContext {
             if (bytes == 0) return;
             int rc = stream == null ? CudaDriver.cuMemsetD8_v2(devicePtr, (byte) value, bytes)
                     : CudaDriver.cuMemsetD8Async(devicePtr, (byte) value, bytes, st);
-            core.check(rc, "cuMemsetD8(0x" + Long.toHexString(devicePtr) + ", " + bytes + " bytes)");
+            if (rc != 0) throw core.fail(rc, "cuMemsetD8(0x" + Long.toHexString(devicePtr) + ", " + bytes + " bytes)");
         } finally {
             core.exit();
         }
@@ -155,9 +158,11 @@ public final class CudaContext implements GpuContext {
             MemorySegment st = streams.handleOf(stream);
             if (bytes == 0) return;
             if (stream == null && src.isNative()) {
-                core.check(CudaDriver.cuMemcpyHtoD_v2(dst, src, bytes), "cuMemcpyHtoD(" + bytes + " bytes)");
+                int rc = CudaDriver.cuMemcpyHtoD_v2(dst, src, bytes);
+                if (rc != 0) throw core.fail(rc, "cuMemcpyHtoD(" + bytes + " bytes)");
             } else if (stream != null && src.isNative() && hosts.covers(src.address(), bytes)) {
-                core.check(CudaDriver.cuMemcpyHtoDAsync_v2(dst, src, bytes, st), "cuMemcpyHtoDAsync(" + bytes + " bytes)");
+                int rc = CudaDriver.cuMemcpyHtoDAsync_v2(dst, src, bytes, st);
+                if (rc != 0) throw core.fail(rc, "cuMemcpyHtoDAsync(" + bytes + " bytes)");
             } else {
                 staging.toDevice(s, dst, src, bytes, st, stream == null);
             }
@@ -179,10 +184,12 @@ public final class CudaContext implements GpuContext {
             if (!dst.isNative()) {
                 staging.toHost(s, dst, src, bytes, st); // heap memory never goes to native code
             } else if (stream == null) {
-                core.check(CudaDriver.cuMemcpyDtoH_v2(dst, src, bytes), "cuMemcpyDtoH(" + bytes + " bytes)");
+                int rc = CudaDriver.cuMemcpyDtoH_v2(dst, src, bytes);
+                if (rc != 0) throw core.fail(rc, "cuMemcpyDtoH(" + bytes + " bytes)");
             } else {
                 // pinned: truly asynchronous; pageable: the driver completes it before returning
-                core.check(CudaDriver.cuMemcpyDtoHAsync_v2(dst, src, bytes, st), "cuMemcpyDtoHAsync(" + bytes + " bytes)");
+                int rc = CudaDriver.cuMemcpyDtoHAsync_v2(dst, src, bytes, st);
+                if (rc != 0) throw core.fail(rc, "cuMemcpyDtoHAsync(" + bytes + " bytes)");
             }
         } finally {
             core.exit();
@@ -200,7 +207,7 @@ public final class CudaContext implements GpuContext {
             if (bytes == 0) return;
             int rc = stream == null ? CudaDriver.cuMemcpyDtoD_v2(dst, src, bytes)
                     : CudaDriver.cuMemcpyDtoDAsync_v2(dst, src, bytes, st);
-            core.check(rc, "cuMemcpyDtoD(" + bytes + " bytes)");
+            if (rc != 0) throw core.fail(rc, "cuMemcpyDtoD(" + bytes + " bytes)");
         } finally {
             core.exit();
         }
@@ -334,7 +341,7 @@ public final class CudaContext implements GpuContext {
         Driver driver = core.driver;
         Scratch s = driver.scratch();
         try {
-            driver.makeCurrent(s, core.serial, core.handle);
+            driver.makeCurrent(s, core.token, core.handle);
             hosts.releaseAll();
             staging.free();
         } catch (RuntimeException e) {

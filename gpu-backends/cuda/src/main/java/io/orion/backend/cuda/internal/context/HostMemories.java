@@ -20,6 +20,7 @@ import io.orion.backend.cuda.internal.ffi.CudaDriver;
 final class HostMemories {
     private final ContextCore core;
     private final ConcurrentSkipListMap<Long, PinnedHost> pinned = new ConcurrentSkipListMap<>();
+    private PinnedHost recent;
 
     HostMemories(ContextCore core) {
         this.core = core;
@@ -55,12 +56,19 @@ final class HostMemories {
         }
     }
 
-    /** True when {@code [address, address+bytes)} lies in pinned memory of this context. */
+    /**
+     * True when {@code [address, address+bytes)} lies in pinned memory of this context. Asked on
+     * every copy on a stream, so the region found last is tried first (the shared-memory transport
+     * copies from one registered region again and again); it is a plain field, as in
+     * {@link DeviceRanges}, and trusted only while not released.
+     */
     boolean covers(long address, long bytes) {
+        PinnedHost h = recent;
+        if (h != null && h.contains(address, bytes) && !h.released()) return true;
         Map.Entry<Long, PinnedHost> e = pinned.floorEntry(address);
-        if (e == null) return false;
-        PinnedHost h = e.getValue();
-        return bytes <= h.size() && address - h.address() <= h.size() - bytes;
+        if (e == null || !e.getValue().contains(address, bytes)) return false;
+        recent = e.getValue();
+        return true;
     }
 
     /** Frees or unregisters one; a second close, or one after the context closed, does nothing. */

@@ -71,10 +71,9 @@ final class Kernels {
             values.setAtIndex(JAVA_LONG, 1, JIT_LOG_BYTES); // an unsigned int carried in the pointer slot
             int rc = CudaDriver.cuModuleLoadDataEx(s.out(0), data, 2, options, values);
             if (rc != 0) {
-                CudaError e = core.driver.describe(rc);
                 String jit = log.getString(0).strip();
-                throw new GpuException(e, "cuModuleLoadData(" + kind + ", " + image.byteSize() + " bytes) in "
-                        + core.describe() + ": " + e.message() + (jit.isEmpty() ? "" : "; JIT log: " + jit));
+                throw core.driver.error(rc, "cuModuleLoadData(" + kind + ", " + image.byteSize() + " bytes) in " + core.describe(),
+                        jit.isEmpty() ? "" : "; JIT log: " + jit);
             }
             return new CudaModule(core, s.out(0).get(ADDRESS, 0), kind);
         } finally {

@@ -59,6 +59,15 @@ final class PinnedHost implements HostMemory {
 
     long size() { return size; }
 
+    boolean contains(long start, long bytes) {
+        return start >= address && bytes <= size && start - address <= size - bytes;
+    }
+
+    /** Set before the memory is freed or unregistered. */
+    boolean released() {
+        return released.get();
+    }
+
     /** True the first time only: the caller then frees or unregisters the memory. */
     boolean markReleased() {
         if (!released.compareAndSet(false, true)) return false;

@@ -28,6 +28,23 @@ class DeviceRangesTest {
     }
 
     @Test
+    void aRangeFoundBeforeIsNotTrustedOnceRemoved() {
+        ranges.add(0x1000, 0x100, DeviceRanges.Kind.ALLOCATION);
+        ranges.add(0x2000, 0x100, DeviceRanges.Kind.GLOBAL);
+        ranges.check(0x1000, 8, "x"); // both remembered now
+        ranges.check(0x2000, 8, "x");
+        ranges.removeAllocation(0x1000);
+        assertThrows(GpuException.class, () -> ranges.check(0x1000, 8, "x"), "freed");
+        ranges.removeGlobal(0x2000);
+        assertThrows(GpuException.class, () -> ranges.check(0x2000, 8, "x"), "unloaded");
+        ranges.add(0x3000, 0x100, DeviceRanges.Kind.GLOBAL);
+        ranges.check(0x3000, 0x100, "x");
+        ranges.add(0x3000, 0x10, DeviceRanges.Kind.GLOBAL); // the same address again, smaller (a module loaded anew)
+        assertThrows(GpuException.class, () -> ranges.check(0x3000, 0x100, "x"), "the old size is forgotten");
+        assertDoesNotThrow(() -> ranges.check(0x3000, 0x10, "x"));
+    }
+
+    @Test
     void onlyAllocationsAreFreedAndOnlyOnce() {
         ranges.add(0x1000, 0x100, DeviceRanges.Kind.ALLOCATION);
         ranges.add(0x2000, 4, DeviceRanges.Kind.GLOBAL);

@@ -213,6 +213,10 @@ class MemoryTest {
             check(p, data, s);
             reg.close();
             reg.close();
+            long afterClose = fake.count("async_from_pageable");
+            ctx.copyHtoD(p, region, n, s); // no longer pinned, though the last copy found it pinned: staged
+            assertEquals(afterClose, fake.count("async_from_pageable"), "an unregistered region is never handed over as pinned");
+            check(p, data, s);
             ctx.registerHost(region).close(); // can be registered again
         }
         assertThrows(GpuException.class, () -> ctx.registerHost(MemorySegment.ofArray(new byte[10])));

@@ -93,6 +93,28 @@ class ThreadingTest {
     }
 
     @Test
+    void theDriverIsNotAskedWhichContextIsCurrent() {
+        GpuContext ctx = backend.openContext(uuid);
+        long p = ctx.memAlloc(64);
+        long asked = fake.count("cuCtxGetCurrent");
+        for (int i = 0; i < 100; i++) ctx.memsetD8(p, i, 64, null);
+        assertEquals(asked, fake.count("cuCtxGetCurrent"), "the thread's note answered, with no driver call");
+    }
+
+    /** The note of the current context is per thread, not per backend: each backend would trust a note the other made stale. */
+    @Test
+    void twoBackendsTakeTurnsOnOneThread() {
+        try (CudaBackend second = TestBackends.fake()) {
+            GpuContext a = backend.openContext(uuid), b = second.openContext(uuid);
+            long pa = a.memAlloc(256), pb = b.memAlloc(256);
+            for (int i = 0; i < 20; i++) {
+                roundTrip(a, pa, 256); // the fake refuses a's memory while b's context is current, and the reverse
+                roundTrip(b, pb, 256);
+            }
+        }
+    }
+
+    @Test
     void manyThreadsOnOwnAndSharedContexts() throws Exception {
         pool = Executors.newFixedThreadPool(16);
         GpuContext shared = backend.openContext(uuid);
