@@ -32,9 +32,10 @@ public record ShmSettings(Path directory, String socketName, int regionMiB, int 
         java.nio.file.attribute.PosixFilePermissions.fromString(fileMode); // validates
     }
 
+    /** A ring carries frames of up to a quarter of it; 512 KiB keeps that above the protocol's 64 KiB minimum payload. */
     private static void checkRing(String name, int kib) {
-        if (kib < 4 || kib > (1 << 20) || Integer.bitCount(kib) != 1)
-            throw new IllegalArgumentException(name + " must be a power of two from 4 to 1048576, was " + kib);
+        if (kib < 512 || kib > (1 << 20) || Integer.bitCount(kib) != 1)
+            throw new IllegalArgumentException(name + " must be a power of two from 512 to 1048576, was " + kib);
     }
 
     public static ShmSettings defaults() {
