@@ -7,14 +7,18 @@
 # target/lib/, bundles/api/target/*.jar), a Java 25 runtime (JAVA, else java on PATH, else
 # /tmp/jre/bin/java), nvcc and gcc, and the NVIDIA driver. No Maven, no network.
 #
-# It compiles gpu/kernels.cu (PTX, cubin, fat binary) and gpu/bench.c under $OUT/cuda-build, runs the
-# GPU test suite (GpuSuite), then the same benchmark from C and through the backend (bench.c, GpuBench),
-# writes everything to $OUT/cuda-backend.txt and prints a short summary and table last.
+# It compiles gpu/kernels.cu (PTX, cubin, fat binary), gpu/bench.c and its loops as a library for the
+# JVM (bench_loops.c) under $OUT/cuda-build; runs the GPU test suite (GpuSuite; its assert part in a
+# second JVM, as each part ends with a fault); the benchmark from C in its own process (bench.c), then
+# in one JVM as C loops, bare FFM and the backend, taking turns (GpuBench); and the backend's own cost
+# per call (CallOverhead). Both benchmarks are pinned to the same CPU. Everything goes to
+# $OUT/cuda-backend.txt; a short summary and the table come last.
 #
 # Exit status: 0 suite passed and every benchmark row within 5 % of C; 1 a check failed or a row is
 # over; 2 nothing could be run (no driver, tools or jars; the message says which).
 # Knobs: CUDA_ARCH (e.g. 90; default: the GPU's, from nvidia-smi), BENCH_MAX_BYTES (1073741824),
-# BENCH_LAUNCHES (20000), BENCH_REPS (7).
+# BENCH_LAUNCHES (20000), BENCH_REPS (7), BENCH_CPU (default: the last CPU near the GPU that this
+# process may use; "none": not pinned).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,34 +81,60 @@ arch=${arch:-${CUDA_ARCH:-90}}
 say "driver library: $libcuda"
 say "java: $("$java" -version 2>&1 | head -1); nvcc: $("$nvcc" --version | tail -1); sm_$arch"
 
+# the CPU both benchmarks pin their measuring thread to, so neither gains or loses by where it ran
+expand() { local part; for part in ${1//,/ }; do if [[ $part == *-* ]]; then seq "${part%-*}" "${part#*-}"; else echo "$part"; fi; done; }
+cpu=${BENCH_CPU:-}
+if [ -z "$cpu" ]; then
+  allowed=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
+  bus=$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader 2>/dev/null | head -1 | tr 'A-F' 'a-f')
+  near=$( [ -n "$bus" ] && cat "/sys/bus/pci/devices/${bus#0000}/local_cpulist" 2>/dev/null || true)
+  cpu=$(comm -12 <(expand "$allowed" | sort) <(expand "${near:-$allowed}" | sort) | sort -n | tail -1)
+  say "benchmark CPU: $cpu (last of those near the GPU, ${near:-unknown}, that this process may use, $allowed)"
+fi
+pin=(); cpin=()
+if [ -n "$cpu" ] && [ "$cpu" != none ]; then pin=(--cpu "$cpu"); cpin=("$cpu"); fi
+phase() { say "   ($1: $((SECONDS - t0)) s)"; t0=$SECONDS; }
+
 # ---- build the C pieces -------------------------------------------------------------------------
 say "== build"
+t0=$SECONDS
 (
   set -e
   cd "$build"
-  "$nvcc" -arch="sm_$arch" -ptx -o kernels.ptx "$here/kernels.cu"
-  "$nvcc" -arch="sm_$arch" -cubin -o kernels.cubin "$here/kernels.cu"
-  "$nvcc" -fatbin -gencode "arch=compute_$arch,code=[sm_$arch,compute_$arch]" -o kernels.fatbin "$here/kernels.cu"
-  gcc -O2 -std=c11 -Wall -I"$include" -o bench "$here/bench.c" "$libcuda" -lm
-) >> "$log" 2>&1 || stop "building the kernels or bench.c failed (see $log)"
-say "kernels.ptx, kernels.cubin, kernels.fatbin and bench built in $build"
+  "$nvcc" -arch="sm_$arch" -ptx -o kernels.ptx "$here/kernels.cu" &
+  "$nvcc" -arch="sm_$arch" -cubin -o kernels.cubin "$here/kernels.cu" &
+  "$nvcc" -fatbin -gencode "arch=compute_$arch,code=[sm_$arch,compute_$arch]" -o kernels.fatbin "$here/kernels.cu" &
+  gcc -O2 -std=c11 -Wall -I"$include" -o bench "$here/bench.c" "$here/bench_loops.c" "$libcuda" -lm
+  gcc -O2 -std=c11 -Wall -shared -fPIC -I"$include" -o libbenchloops.so "$here/bench_loops.c" "$libcuda"
+  for job in $(jobs -p); do wait "$job"; done
+) >> "$log" 2>&1 || stop "building the kernels, bench.c or bench_loops.c failed (see $log)"
+say "kernels.ptx, kernels.cubin, kernels.fatbin, bench and libbenchloops.so built in $build"
+phase build
 
-# ---- the suite ----------------------------------------------------------------------------------
+# ---- the suite: the main part, then the assert part in a process of its own ---------------------
 say "== GPU test suite"
 timeout 600 "${jvm[@]}" io.orion.backend.cuda.gpu.GpuSuite --kernels "$build" 2>&1 | tee -a "$log"
 suite=${PIPESTATUS[0]}
 [ "$suite" -eq 2 ] && stop "the backend found no usable GPU (see above)"
+timeout 300 "${jvm[@]}" io.orion.backend.cuda.gpu.GpuSuite --kernels "$build" --part assert 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || suite=1
+phase suite
 
-# ---- the benchmark: C first, then the backend ---------------------------------------------------
+# ---- the benchmark: C in its own process, then C loops, bare FFM and the backend in one JVM -------
 max=${BENCH_MAX_BYTES:-1073741824}
 launches=${BENCH_LAUNCHES:-20000}
 reps=${BENCH_REPS:-7}
 say "== benchmark (copies up to $max bytes, $launches launches x $reps repetitions)"
-timeout 600 "$build/bench" "$build/kernels.cubin" "$max" "$launches" "$reps" 2>&1 | tee "$build/c.txt" | tee -a "$log"
+timeout 600 "$build/bench" "$build/kernels.cubin" "$max" "$launches" "$reps" "${cpin[@]}" 2>&1 | tee "$build/c.txt" | tee -a "$log"
 cbench=${PIPESTATUS[0]}
 timeout 600 "${jvm[@]}" io.orion.backend.cuda.gpu.GpuBench --kernels "$build" --max-bytes "$max" --launches "$launches" \
-  --reps "$reps" 2>&1 | tee "$build/java.txt" | tee -a "$log"
+  --reps "$reps" "${pin[@]}" --c-loops "$build/libbenchloops.so" 2>&1 | tee "$build/java.txt" | tee -a "$log"
 jbench=${PIPESTATUS[0]}
+phase benchmark
+say "== the backend's own cost per call (ns; against the bare FFM call, same JVM, rounds taking turns)"
+timeout 300 "${jvm[@]}" io.orion.backend.cuda.gpu.CallOverhead --kernels "$build" --rounds 41 --calls 1000 "${pin[@]}" 2>&1 \
+  | tee "$build/overhead.txt" | tee -a "$log"
+phase "cost per call"
 table=3
 if [ "$cbench" -eq 0 ] && [ "$jbench" -eq 0 ]; then
   "${jvm[@]}" io.orion.backend.cuda.gpu.BenchTable "$build/c.txt" "$build/java.txt" > "$build/table.txt" 2>&1
@@ -117,8 +147,11 @@ fi
 {
   echo
   echo "== summary: cuda backend on $(grep -m1 '^GPU suite on ' "$log" | sed 's/^GPU suite on //; s/, random seed.*//')"
-  grep -m1 '^GPU suite: ' "$log" || echo "GPU suite: no result (exit $suite)"
+  grep -m1 '^GPU suite: ' "$log" || echo "GPU suite: no result"
+  grep -m1 '^GPU suite (assert part): ' "$log" || echo "GPU suite (assert part): no result"
+  grep -m1 '^NOTE  status: faulted' "$log" | sed 's/^NOTE  status: /backend status after the fault check: /'
   cat "$build/table.txt"
+  grep "^backend's own cost" "$build/overhead.txt" 2>/dev/null
   echo "reference (2026-11-28, same H200, bare FFM): 3.4 us queued launch, 8.4 us launch+sync, 54.7 GB/s pinned H2D; C 4.0 and 9.2 us"
   echo "full log: $log"
 } | tee -a "$log"
