@@ -345,12 +345,18 @@ public final class CudaContext implements GpuContext {
             hosts.releaseAll();
             staging.free();
         } catch (RuntimeException e) {
-            LOG.warn("closing {}: freeing host memory failed: {}", core.describe(), e.getMessage());
+            closeProblem("freeing host memory failed: " + e.getMessage());
         }
         int rc = CudaDriver.cuCtxDestroy_v2(core.handle);
         driver.forgetCurrent(s);
-        if (rc != 0) LOG.warn("closing {}: {}", core.describe(), driver.error(rc, "cuCtxDestroy").getMessage());
+        if (rc != 0) closeProblem(driver.error(rc, "cuCtxDestroy").getMessage());
         onClose.accept(this);
+    }
+
+    /** A warning, unless the backend is faulted: then every close fails alike, and the fault was logged once already. */
+    private void closeProblem(String problem) {
+        if (core.driver.fault() == null) LOG.warn("closing {}: {}", core.describe(), problem);
+        else LOG.debug("closing {} after the backend faulted: {}", core.describe(), problem);
     }
 
     @Override
