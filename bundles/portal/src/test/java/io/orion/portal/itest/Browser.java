@@ -153,6 +153,11 @@ final class Browser implements AutoCloseable {
         return v.isNull() ? null : v.asText();
     }
 
+    /** Whether the element is shown (WebDriver's visibility: not hidden, not display:none, has a size). */
+    boolean displayed(String element) {
+        return call("GET", "element/" + element + "/displayed", null).asBoolean();
+    }
+
     void click(String element) {
         call("POST", "element/" + element + "/click", Map.of());
     }

@@ -164,7 +164,9 @@ class PortalBrowserIT {
         assertTrue(text.contains("team-a") && text.contains(v.allocationId()) && text.contains("8.0 GiB") && text.contains("25 %"), text);
 
         // Resize: memory and ratio through the form; the REST API must report the new size.
+        assertTrue(!browser.displayed(browser.find("#resize-form")), "the resize form shows only when asked for");
         browser.click(browser.find(row + " button[data-action='resize']"));
+        assertTrue(browser.displayed(browser.find("#resize-form")));
         browser.type(browser.find("#resize-memory"), "12288");
         browser.type(browser.find("#resize-ratio"), "40");
         browser.click(browser.find("#resize-form button[type='submit']"));
@@ -174,6 +176,7 @@ class PortalBrowserIT {
                 () -> browser.text(browser.find("#action-message")).contains("Resized " + v.id()));
         Browser.until("the table to show the new size", WAIT,
                 () -> browser.text(browser.find(row + " [data-field='memory']")).equals("12.0 GiB"));
+        assertTrue(!browser.displayed(browser.find("#resize-form")), "the form closes after a resize");
 
         // A resize the GPU cannot carry: the page shows the API's own words, and nothing changed.
         HttpResponse<String> refused = fixture.send("PUT", "api/v1/vgpus/" + v.id(), "{\"memoryMiB\":900000,\"ratio\":40}");
