@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.orion.backend.cuda.gpu.BenchTable;
+import io.orion.backend.cuda.gpu.CallOverhead;
 import io.orion.backend.cuda.gpu.GpuBench;
 import io.orion.backend.cuda.gpu.GpuSuite;
 
@@ -73,6 +74,17 @@ class GpuProofOnFakeTest {
         }
         String assertPart = suite("--kernels", kernels.toString(), "--seed", "42", "--part", "assert");
         assertTrue(assertPart.contains("GPU suite (assert part): 1 passed, 0 failed (seed 42)"), assertPart);
+    }
+
+    @Test
+    void theCostPerCallRunsOnTheFake() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int rc = CallOverhead.run(new String[] {"--kernels", kernels.toString(), "--rounds", "5", "--calls", "200"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, out);
+        assertEquals(7, out.lines().filter(l -> l.matches("(launch|synchronize|copy|memset).*[+-]\\d+\\.\\d")).count(), out);
+        assertTrue(out.contains("backend's own cost per call, median over the operations: "), out);
     }
 
     /** A CPU this process may run on (a CI container may not have CPU 0). */
