@@ -89,7 +89,9 @@ if [ -z "$cpu" ]; then
   bus=$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader 2>/dev/null | head -1 | tr 'A-F' 'a-f')
   near=$( [ -n "$bus" ] && cat "/sys/bus/pci/devices/${bus#0000}/local_cpulist" 2>/dev/null || true)
   cpu=$(comm -12 <(expand "$allowed" | sort) <(expand "${near:-$allowed}" | sort) | sort -n | tail -1)
-  say "benchmark CPU: $cpu (last of those near the GPU, ${near:-unknown}, that this process may use, $allowed)"
+  say "benchmark CPU: $cpu (the last of those near the GPU, ${near:-unknown}, that this process may use, $allowed)"
+else
+  say "benchmark CPU: $cpu (BENCH_CPU)"
 fi
 pin=(); cpin=()
 if [ -n "$cpu" ] && [ "$cpu" != none ]; then pin=(--cpu "$cpu"); cpin=("$cpu"); fi
