@@ -77,7 +77,7 @@ final class PluginRunner implements AutoCloseable {
             Duration next = refresh;
             try {
                 service.advertise(capacity.read());
-                if (server == null || takeReRegister()) startAndRegister();
+                if (takeReRegister() || !registered) startAndRegister();
             } catch (ControllerException e) {
                 if (e.unreachable()) {
                     // The line operators look for (docs/kubernetes.md); the slot count stays as it was.
@@ -89,9 +89,9 @@ final class PluginRunner implements AutoCloseable {
             } catch (IOException | StatusRuntimeException e) {
                 LOG.warn("cannot register {} with the kubelet at {}: {}. Retry in 2 seconds ...", resourceName,
                         directory.resolve(KubeletWatch.KUBELET_SOCKET), e.getMessage());
-                reRegister = true;
                 next = RETRY;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // A class the runtime cannot load is a packaging fault; say so and keep the thread alive.
                 LOG.error("device plugin step failed; retrying in 2 seconds", e);
                 next = RETRY;
             }
@@ -118,7 +118,9 @@ final class PluginRunner implements AutoCloseable {
         server = null;
         Path socket = directory.resolve(socketName);
         server = grpc.serve(socket, service);
-        ManagedChannel kubelet = grpc.dial(directory.resolve(KubeletWatch.KUBELET_SOCKET));
+        Path kubeletSocket = directory.resolve(KubeletWatch.KUBELET_SOCKET);
+        if (!java.nio.file.Files.exists(kubeletSocket)) throw new IOException(kubeletSocket + " does not exist (is the kubelet running?)");
+        ManagedChannel kubelet = grpc.dial(kubeletSocket);
         try {
             RegistrationGrpc.newBlockingStub(kubelet).withDeadlineAfter(10, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
                     .setVersion(API_VERSION).setEndpoint(socketName).setResourceName(resourceName)
