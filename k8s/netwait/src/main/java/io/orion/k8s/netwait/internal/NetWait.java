@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class NetWait {
     static final String PID = "io.orion.k8s.netwait";
     static final String TCP_PID = "io.orion.transport.tcp";
+    static final String AGENT_PID = "io.orion.agent";
     private static final Logger LOG = LoggerFactory.getLogger(NetWait.class);
 
     private final Thread thread;
@@ -45,9 +47,11 @@ public final class NetWait {
     public NetWait(BundleContext context, @Reference ConfigurationAdmin cm, NetWaitConfig config) {
         this(Interfaces.bindNet(config.interfaceName()), Duration.ofSeconds(config.retrySeconds()), Interfaces::addressOf, null);
         String nic = Interfaces.bindNet(config.interfaceName());
-        boolean tcp = config.configureTcp();
+        boolean tcp = config.configureTcp(), agent = config.configureAgent();
+        String node = System.getenv().getOrDefault("NODE_NAME", "").strip();
         onReady = a -> {
             if (tcp) configureTcp(cm, a.getHostAddress());
+            if (agent) configureAgent(cm, a.getHostAddress(), node);
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(BindAddress.INTERFACE_PROPERTY, nic);
             props.put(BindAddress.ADDRESS_PROPERTY, a.getHostAddress());
@@ -85,16 +89,27 @@ public final class NetWait {
 
     /** Sets the transport's bind address and advertised host, keeping its other settings. */
     static void configureTcp(ConfigurationAdmin cm, String address) {
+        update(cm, TCP_PID, Map.of("bindAddress", address, "advertisedHost", address));
+    }
+
+    /** Sets the node agent's address (and node name when known), keeping its other settings (the controller URL). */
+    static void configureAgent(ConfigurationAdmin cm, String address, String nodeName) {
+        update(cm, AGENT_PID, nodeName.isEmpty() ? Map.of("address", address) : Map.of("address", address, "nodeName", nodeName));
+    }
+
+    /** Merges values into a PID's configuration; no update (no component restart) when they are already there. */
+    private static void update(ConfigurationAdmin cm, String pid, Map<String, String> values) {
         try {
-            Configuration c = cm.getConfiguration(TCP_PID, "?");
+            Configuration c = cm.getConfiguration(pid, "?");
             Dictionary<String, Object> props = c.getProperties();
             if (props == null) props = new Hashtable<>();
-            if (address.equals(props.get("bindAddress")) && address.equals(props.get("advertisedHost"))) return;
-            props.put("bindAddress", address);
-            props.put("advertisedHost", address);
+            boolean same = true;
+            for (Map.Entry<String, String> e : values.entrySet()) same &= e.getValue().equals(props.get(e.getKey()));
+            if (same) return;
+            for (Map.Entry<String, String> e : values.entrySet()) props.put(e.getKey(), e.getValue());
             c.update(props);
         } catch (IOException e) {
-            LOG.error("cannot configure {} to bind to {}: {}", TCP_PID, address, e.getMessage(), e);
+            LOG.error("cannot configure {} with {}: {}", pid, values, e.getMessage(), e);
         }
     }
 

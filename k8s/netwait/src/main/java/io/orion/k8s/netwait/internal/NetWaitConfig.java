@@ -17,4 +17,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Configure TCP transport",
             description = "Set bindAddress and advertisedHost of PID io.orion.transport.tcp to the interface's address.")
     boolean configureTcp() default true;
+
+    @AttributeDefinition(name = "Configure node agent",
+            description = "Set address of PID io.orion.agent to the interface's address, and its nodeName to $NODE_NAME when set, "
+                    + "so that the node joins the pool under its Kubernetes name at the address clients reach.")
+    boolean configureAgent() default true;
 }

@@ -65,9 +65,10 @@ class NetWaitTest {
                     }
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
+        java.util.List<Object> pids = new java.util.ArrayList<>();
         ConfigurationAdmin cm = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{ConfigurationAdmin.class},
                 (p, m, a) -> {
-                    assertEquals(NetWait.TCP_PID, a[0]);
+                    pids.add(a[0]);
                     return config;
                 });
         NetWait.configureTcp(cm, "10.1.2.3");
@@ -76,6 +77,11 @@ class NetWaitTest {
         assertEquals(9960, stored.get("port"));
         NetWait.configureTcp(cm, "10.1.2.3");
         assertEquals(1, updates[0], "an unchanged address does not restart the transport");
+        // the node agent: the same store stands in for its PID here
+        NetWait.configureAgent(cm, "10.1.2.3", "gpu-node-7");
+        assertEquals("gpu-node-7", stored.get("nodeName"));
+        assertEquals("10.1.2.3", stored.get("address"));
+        assertEquals(java.util.List.of(NetWait.TCP_PID, NetWait.TCP_PID, NetWait.AGENT_PID), pids);
     }
 
     private static Dictionary<String, Object> copy(Dictionary<String, Object> d) {
