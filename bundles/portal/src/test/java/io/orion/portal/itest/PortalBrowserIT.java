@@ -47,6 +47,8 @@ class PortalBrowserIT {
      * one-minute window is a narrow band of a few hundred; axes and grid have none.
      */
     private static final int MIN_SERIES_PIXELS = 40;
+    /** Loading takes tens of milliseconds on localhost; this leaves room for a busy CI machine. */
+    private static final double FIRST_DATA_MILLIS = 2000;
 
     @InjectService ConfigurationAdmin cm;
     private PoolFixture fixture;
@@ -110,6 +112,10 @@ class PortalBrowserIT {
         assertEquals("2", browser.text(browser.find("[data-summary='vgpus']")));
         assertEquals("1", browser.text(browser.find("[data-summary='allocations']")));
         assertEquals(pool.path("policy").asText(), browser.text(browser.find("[data-summary='policy']")));
+        // From navigation to the first data on screen: all files, modules and the first API answers.
+        double firstData = browser.script("return performance.getEntriesByName('orion-first-data')[0].startTime;").asDouble();
+        System.out.printf("portal: first data on screen %.0f ms after navigation%n", firstData);
+        assertTrue(firstData > 0 && firstData < FIRST_DATA_MILLIS, "the page loads fast: first data after " + firstData + " ms");
         save("overview", browser.screenshot());
 
         Browser.until("every ramp value to be reported", WAIT, fixture::ramped);
@@ -206,7 +212,7 @@ class PortalBrowserIT {
     }
 
     @Test
-    void policyAndEventsFromThePage() throws Exception {
+    void policyNodesAndEventsFromThePage() throws Exception {
         browser.open(PoolFixture.BASE + "portal/?refresh=1#policy");
         Browser.until("the policy in force to show", WAIT,
                 () -> browser.text(browser.find("#policy-active")).equals(policyBefore));
@@ -220,6 +226,13 @@ class PortalBrowserIT {
         Browser.until("the REST API to report the new policy", WAIT,
                 () -> fixture.get("api/v1/policies/active").path("name").asText().equals(chosen));
         Browser.until("the page to show it in force", WAIT, () -> browser.text(browser.find("#policy-active")).equals(chosen));
+
+        browser.click(browser.find("nav a[href='#nodes']"));
+        String node = "#node-table tbody tr[data-id='" + PoolFixture.NODE + "']";
+        Browser.until("the node to show as up", WAIT, () -> browser.all(node).size() == 1
+                && browser.text(browser.find(node)).contains("up"));
+        String nodeRow = browser.text(browser.find(node));
+        assertTrue(nodeRow.contains("10.9.0.7") && nodeRow.contains("tcp tcp://10.9.0.7:9960") && nodeRow.contains("s ago"), nodeRow);
 
         browser.click(browser.find("nav a[href='#events']"));
         String allocation = fixture.allocation.id();
