@@ -1,0 +1,322 @@
+/*
+ * Copies, taking the shortest way the connection offers:
+ *   - host memory in the vGPU's shared region (pinned buffers): the device copies straight from
+ *     or into it (COPY_*_REGION), nothing travels;
+ *   - other host memory over shared memory: staged through a piece of the region;
+ *   - over TCP: the data travels in frames of at most CHUNK bytes, every frame but the last sent
+ *     without waiting, so the network and the server's copies overlap.
+ * A synchronous copy returns when the data is in place and raises a latched asynchronous error,
+ * as cudaMemcpy does. Copies between two vGPUs are staged through this process.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "core/internal.h"
+
+#define CHUNK (1u << 20)
+#define STAGE (8u << 20)
+
+static uint64_t sh(const orion_stream *s) { return s ? s->handle : 0; }
+
+/* A synchronous call's outcome: its own status, else the latched asynchronous error. */
+static int finish_sync(orion_session *s, int rc, const orv_reply *r) {
+    if (rc && rc != ORION_ERR_LOST) core_note(r->message);
+    if (rc == 0) rc = sess_take_pending(s);
+    return rc;
+}
+
+/* ---- host to device --------------------------------------------------------------------------- */
+
+static int htod_inline(orion_device *d, uint64_t dst, const uint8_t *src, size_t n, orion_stream *st, int async) {
+    orion_session *s = d->session;
+    size_t chunk = s->max_payload > 64 + CHUNK ? CHUNK : s->max_payload - 64;
+    int rc = 0;
+    size_t off = 0;
+    do {
+        size_t k = n - off < chunk ? n - off : chunk;
+        int last = off + k >= n;
+        orv_req_copy_htod(sess_begin(s), d->local, dst + off, sh(st));
+        if (async || !last) {
+            rc = sess_post(s, ORV_COPY_HTOD, src + off, k);
+        } else {
+            orv_reply r;
+            rc = finish_sync(s, sess_call(s, ORV_COPY_HTOD, src + off, k, &r, NULL, NULL), &r);
+        }
+        sess_end(s);
+        off += k;
+    } while (rc == 0 && off < n);
+    return rc;
+}
+
+static int region_copy(orion_device *d, uint16_t type, uint64_t dev_ptr, uint64_t off, size_t n, orion_stream *st, int async) {
+    orion_session *s = d->session;
+    orv_writer *w = sess_begin(s);
+    if (type == ORV_COPY_HTOD_REGION) orv_req_copy_htod_region(w, d->local, dev_ptr, off, n, sh(st));
+    else orv_req_copy_dtoh_region(w, d->local, dev_ptr, off, n, sh(st));
+    int rc;
+    if (async) {
+        rc = sess_post(s, type, NULL, 0);
+    } else {
+        orv_reply r;
+        rc = finish_sync(s, sess_call(s, type, NULL, 0, &r, NULL, NULL), &r);
+    }
+    sess_end(s);
+    return rc;
+}
+
+static int htod(orion_device *d, uint64_t dst, const void *src, size_t n, orion_stream *st, int async) {
+    orion_region *region = d->session->region;
+    uint64_t off;
+    if (region_contains(region, src, n, &off)) return region_copy(d, ORV_COPY_HTOD_REGION, dst, off, n, st, async);
+    if (region && !async) {
+        /* a synchronous copy on the default stream: each piece is done when its reply comes, so
+         * the staging piece can be refilled at once */
+        void *stage = region_alloc(region, n < STAGE ? n : STAGE);
+        if (stage) {
+            uint64_t soff;
+            region_contains(region, stage, 1, &soff);
+            int rc = 0;
+            for (size_t done = 0; rc == 0 && done < n;) {
+                size_t k = n - done < STAGE ? n - done : STAGE;
+                memcpy(stage, (const uint8_t *)src + done, k);
+                rc = region_copy(d, ORV_COPY_HTOD_REGION, dst + done, soff, k, NULL, 0);
+                done += k;
+            }
+            region_free(region, stage, n < STAGE ? n : STAGE);
+            return rc;
+        }
+    }
+    /* queued copies of pageable memory travel in frames: the server owns the bytes once sent */
+    return htod_inline(d, dst, src, n, st, async);
+}
+
+/* ---- device to host --------------------------------------------------------------------------- */
+
+typedef struct {
+    uint8_t *dst;
+    size_t n;
+} chunk_sink;
+
+static int place_chunk(void *ctx, orv_reader *rd) {
+    chunk_sink *c = ctx;
+    uint64_t off;
+    const uint8_t *data;
+    size_t k;
+    if (orv_res_chunk(rd, &off, &data, &k)) return -1;
+    if (off > c->n || k > c->n - off) {
+        orv_reader_fail(rd, "the server sent bytes [%llu, +%zu) of a %zu-byte copy", (unsigned long long)off, k, c->n);
+        return -1;
+    }
+    memcpy(c->dst + off, data, k);
+    return 0;
+}
+
+static int dtoh_frames(orion_device *d, void *dst, uint64_t src, size_t n, orion_stream *st) {
+    orion_session *s = d->session;
+    chunk_sink sink = {dst, n};
+    orv_req_copy_dtoh(sess_begin(s), d->local, src, n, sh(st));
+    orv_reply r;
+    int rc = sess_call(s, ORV_COPY_DTOH, NULL, 0, &r, place_chunk, &sink);
+    if (rc == 0 && place_chunk(&sink, &r.result)) rc = core_fail(OR_UNKNOWN, "bad COPY_DTOH data: %s", r.result.err);
+    rc = finish_sync(s, rc, &r);
+    sess_end(s);
+    return rc;
+}
+
+static int dtoh(orion_device *d, void *dst, uint64_t src, size_t n, orion_stream *st, int async) {
+    orion_region *region = d->session->region;
+    uint64_t off;
+    if (region_contains(region, dst, n, &off)) return region_copy(d, ORV_COPY_DTOH_REGION, src, off, n, st, async);
+    if (region && !async) {
+        void *stage = region_alloc(region, n < STAGE ? n : STAGE);
+        if (stage) {
+            uint64_t soff;
+            region_contains(region, stage, 1, &soff);
+            int rc = 0;
+            for (size_t done = 0; rc == 0 && done < n;) {
+                size_t k = n - done < STAGE ? n - done : STAGE;
+                rc = region_copy(d, ORV_COPY_DTOH_REGION, src + done, soff, k, NULL, 0);
+                if (rc == 0) memcpy((uint8_t *)dst + done, stage, k);
+                done += k;
+            }
+            region_free(region, stage, n < STAGE ? n : STAGE);
+            return rc;
+        }
+    }
+    /* into pageable memory even when queued: the server waits for the stream, then sends the data,
+     * so the bytes are in place when this returns (CUDA treats pageable copies the same way) */
+    return dtoh_frames(d, dst, src, n, st);
+}
+
+/* ---- device to device ------------------------------------------------------------------------- */
+
+static int dtod(orion_device *d, uint64_t dst, uint64_t src, size_t n, orion_stream *st) {
+    orion_session *s = d->session;
+    orv_req_copy_dtod(sess_begin(s), d->local, dst, src, n, sh(st));
+    int rc = sess_post(s, ORV_COPY_DTOD, NULL, 0);
+    sess_end(s);
+    return rc;
+}
+
+ORION_API int orion_memcpy_peer(uint64_t dst, int dst_dev, uint64_t src, int src_dev, size_t n, orion_stream *st, int async) {
+    orion_device *dd = dev_at(dst_dev), *sd = dev_at(src_dev);
+    if (!dd || !sd) return orion_init() ? orion_init() : OR_INVALID_DEVICE;
+    if (n == 0) return OR_SUCCESS;
+    int rc = mem_check_device_range(src_dev, src, n, "peer copy source");
+    if (!rc) rc = mem_check_device_range(dst_dev, dst, n, "peer copy destination");
+    if (rc) return rc;
+    if (dst_dev == src_dev) return dtod(dd, dst, src, n, st);
+    /* work queued on the stream before this copy may still be writing the source */
+    if (st && (rc = orion_stream_sync(st->dev, st))) return rc;
+    orion_region *region = sd->session == dd->session ? sd->session->region : NULL;
+    void *stage = region ? region_alloc(region, n < STAGE ? n : STAGE) : NULL;
+    int in_region = stage != NULL;
+    if (!stage) stage = malloc(n < STAGE ? n : STAGE);
+    if (!stage) return core_fail(OR_OUT_OF_MEMORY, "no host memory to stage a %zu-byte peer copy", n);
+    for (size_t done = 0; rc == 0 && done < n;) {
+        size_t k = n - done < STAGE ? n - done : STAGE;
+        /* both vGPUs on one connection with a region: the bytes never leave the shared file */
+        rc = dtoh(sd, stage, src + done, k, NULL, 0);
+        if (rc == 0) rc = htod(dd, dst + done, stage, k, NULL, 0);
+        done += k;
+    }
+    if (in_region) region_free(region, stage, n < STAGE ? n : STAGE);
+    else free(stage);
+    (void)async;
+    return rc;
+}
+
+/* ---- the entry point ---------------------------------------------------------------------------- */
+
+/* The vGPU holding ptr, trying the stream's and the current device first. */
+static int owner(uint64_t ptr, const orion_stream *st, int *dev) {
+    int prefer = st ? st->dev : orion_current_device();
+    return orion_device_pointer(ptr, prefer, dev, NULL, NULL);
+}
+
+ORION_API int orion_memcpy(void *dst, const void *src, size_t n, int kind, orion_stream *st, int async) {
+    int rc = orion_init();
+    if (rc) return rc;
+    if (n == 0) return OR_SUCCESS;
+    if (!dst || !src) return core_fail(OR_INVALID_VALUE, "a copy of %zu bytes with a null pointer", n);
+    uint64_t d = (uint64_t)(uintptr_t)dst, s = (uint64_t)(uintptr_t)src;
+    int ddev = -1, sdev = -1;
+    int dst_dev = owner(d, st, &ddev), src_dev = owner(s, st, &sdev);
+    if (kind == ORION_DEFAULT)
+        kind = dst_dev ? (src_dev ? ORION_D2D : ORION_H2D) : (src_dev ? ORION_D2H : ORION_H2H);
+    switch (kind) {
+    case ORION_H2H:
+        if (st && async && (rc = orion_stream_sync(st->dev, st))) return rc;
+        memmove(dst, src, n);
+        return OR_SUCCESS;
+    case ORION_H2D:
+        if (!dst_dev) return core_fail(OR_INVALID_VALUE, "host-to-device copy: destination %p is not device memory", dst);
+        if ((rc = mem_check_device_range(ddev, d, n, "copy destination"))) return rc;
+        if (st && st->dev != ddev) return core_fail(OR_INVALID_VALUE, "the stream is on vGPU %d, the destination on %d", st->dev, ddev);
+        return htod(&orion_g.devices[ddev], d, src, n, st, async);
+    case ORION_D2H:
+        if (!src_dev) return core_fail(OR_INVALID_VALUE, "device-to-host copy: source %p is not device memory", src);
+        if ((rc = mem_check_device_range(sdev, s, n, "copy source"))) return rc;
+        if (st && st->dev != sdev) return core_fail(OR_INVALID_VALUE, "the stream is on vGPU %d, the source on %d", st->dev, sdev);
+        return dtoh(&orion_g.devices[sdev], dst, s, n, st, async);
+    case ORION_D2D:
+        if (!dst_dev || !src_dev)
+            return core_fail(OR_INVALID_VALUE, "device-to-device copy: %p is not device memory", dst_dev ? src : dst);
+        if (ddev != sdev) return orion_memcpy_peer(d, ddev, s, sdev, n, st, async);
+        if ((rc = mem_check_device_range(sdev, s, n, "copy source")) || (rc = mem_check_device_range(ddev, d, n, "copy destination")))
+            return rc;
+        return dtod(&orion_g.devices[ddev], d, s, n, st);
+    default:
+        return core_fail(OR_INVALID_VALUE, "copy kind %d", kind);
+    }
+}
+
+/* ---- 2D copies ---------------------------------------------------------------------------------- */
+
+ORION_API int orion_memcpy_2d(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width, size_t height,
+                              int kind, orion_stream *st, int async) {
+    if (width == 0 || height == 0) return OR_SUCCESS;
+    if (width > dpitch || width > spitch)
+        return core_fail(OR_INVALID_VALUE, "2D copy: width %zu exceeds a pitch (%zu, %zu)", width, dpitch, spitch);
+    if (dpitch == width && spitch == width) return orion_memcpy(dst, src, width * height, kind, st, async);
+    int rc = orion_init();
+    if (rc) return rc;
+    uint64_t d = (uint64_t)(uintptr_t)dst, s = (uint64_t)(uintptr_t)src;
+    int ddev, sdev;
+    int dst_dev = owner(d, st, &ddev), src_dev = owner(s, st, &sdev);
+    if (kind == ORION_DEFAULT)
+        kind = dst_dev ? (src_dev ? ORION_D2D : ORION_H2D) : (src_dev ? ORION_D2H : ORION_H2H);
+    size_t sspan = (height - 1) * spitch + width;
+    if (kind == ORION_D2H && src_dev && mem_check_device_range(sdev, s, sspan, "2D copy source") == OR_SUCCESS) {
+        /* one transfer of the whole span, then the rows are put in place here */
+        uint8_t *tmp = malloc(sspan);
+        if (!tmp) return core_fail(OR_OUT_OF_MEMORY, "no host memory to stage a %zu-byte 2D copy", sspan);
+        rc = orion_memcpy(tmp, src, sspan, ORION_D2H, st, 0);
+        for (size_t row = 0; rc == 0 && row < height; row++)
+            memcpy((uint8_t *)dst + row * dpitch, tmp + row * spitch, width);
+        free(tmp);
+        return rc;
+    }
+    /* row by row; every row but the last queued without waiting */
+    for (size_t row = 0; rc == 0 && row < height; row++) {
+        int last = row + 1 == height;
+        rc = orion_memcpy((uint8_t *)dst + row * dpitch, (const uint8_t *)src + row * spitch, width, kind, st,
+                          last ? async : (kind == ORION_D2H ? 0 : 1));
+    }
+    return rc;
+}
+
+/* ---- memset -------------------------------------------------------------------------------------- */
+
+static int memset_bytes(orion_device *d, uint64_t dst, uint8_t v, size_t n, orion_stream *st) {
+    orion_session *s = d->session;
+    orv_req_memset(sess_begin(s), d->local, dst, v, n, sh(st));
+    int rc = sess_post(s, ORV_MEMSET, NULL, 0);
+    sess_end(s);
+    return rc;
+}
+
+ORION_API int orion_memset(uint64_t dst, const void *pattern, size_t elem, size_t count, orion_stream *st, int async) {
+    int rc = orion_init();
+    if (rc) return rc;
+    if (elem != 1 && elem != 2 && elem != 4) return core_fail(OR_INVALID_VALUE, "memset element of %zu bytes", elem);
+    if (count == 0) return OR_SUCCESS;
+    int dev;
+    if (!owner(dst, st, &dev)) return core_fail(OR_INVALID_VALUE, "memset of %p: not device memory", (void *)(uintptr_t)dst);
+    if (dst % elem) return core_fail(OR_INVALID_VALUE, "memset of %zu-byte elements at unaligned 0x%llx", elem, (unsigned long long)dst);
+    size_t n = elem * count;
+    if ((rc = mem_check_device_range(dev, dst, n, "memset range"))) return rc;
+    if (st && st->dev != dev) return core_fail(OR_INVALID_VALUE, "the stream is on vGPU %d, the memory on %d", st->dev, dev);
+    orion_device *d = &orion_g.devices[dev];
+    const uint8_t *p = pattern;
+    int uniform = 1;
+    for (size_t i = 1; i < elem; i++) uniform &= p[i] == p[0];
+    if (uniform) return memset_bytes(d, dst, p[0], n, st);
+    /* a 16- or 32-bit pattern whose bytes differ: the server sets bytes only, so the pattern is
+     * written as data, a chunk at a time */
+    size_t chunk = n < CHUNK ? n : CHUNK;
+    uint8_t *buf = malloc(chunk);
+    if (!buf) return core_fail(OR_OUT_OF_MEMORY, "no host memory for a %zu-byte pattern", chunk);
+    for (size_t i = 0; i < chunk; i += elem) memcpy(buf + i, p, elem);
+    for (size_t done = 0; rc == 0 && done < n;) {
+        size_t k = n - done < chunk ? n - done : chunk;
+        rc = htod_inline(d, dst + done, buf, k, st, 1);
+        done += k;
+    }
+    free(buf);
+    (void)async;
+    return rc;
+}
+
+ORION_API int orion_memset_2d(uint64_t dst, size_t pitch, const void *pattern, size_t elem, size_t width_elems,
+                              size_t height, orion_stream *st, int async) {
+    if (width_elems * elem > pitch && height > 1)
+        return core_fail(OR_INVALID_VALUE, "2D memset: %zu bytes per row exceed the pitch %zu", width_elems * elem, pitch);
+    if (pitch == width_elems * elem) return orion_memset(dst, pattern, elem, width_elems * height, st, async);
+    int rc = OR_SUCCESS;
+    for (size_t row = 0; rc == 0 && row < height; row++) rc = orion_memset(dst + row * pitch, pattern, elem, width_elems, st, async);
+    return rc;
+}
+
+int exec_sync_for(int dev, orion_stream *s) { return orion_stream_sync(dev, s); }
