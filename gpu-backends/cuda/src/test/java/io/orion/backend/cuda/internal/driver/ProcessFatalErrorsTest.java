@@ -41,10 +41,11 @@ class ProcessFatalErrorsTest {
     }
 
     @Test
-    void anAssertAndOrdinaryErrorsAreNotFatalToTheProcess() {
+    void anAssertIsFatalAsMeasuredAndOrdinaryErrorsAreNot() {
         assertTrue(ProcessFatalErrors.isProcessFatal(CudaError.ILLEGAL_ADDRESS.code()));
         assertTrue(ProcessFatalErrors.isProcessFatal(CudaError.LAUNCH_FAILED.code()));
-        for (CudaError e : new CudaError[] {CudaError.ASSERT, CudaError.OUT_OF_MEMORY, CudaError.INVALID_VALUE,
+        assertTrue(ProcessFatalErrors.isProcessFatal(CudaError.ASSERT.code()), "measured on the H200, driver 580");
+        for (CudaError e : new CudaError[] {CudaError.OUT_OF_MEMORY, CudaError.INVALID_VALUE,
                 CudaError.LAUNCH_OUT_OF_RESOURCES, CudaError.NOT_READY, CudaError.INVALID_CONTEXT})
             assertFalse(ProcessFatalErrors.isProcessFatal(e.code()), e.name());
     }
