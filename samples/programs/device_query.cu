@@ -1,0 +1,53 @@
+// Device query: what the runtime says about each device, checked for consistency (properties
+// against attributes, memory info against the total). Facts of the device go to stderr, so stdout
+// is the same on any device of the same compute capability and SM count.
+#include "common.h"
+
+int main() {
+    int count = 0;
+    CHECK(cudaGetDeviceCount(&count));
+    EXPECT(count >= 1, "%d devices", count);
+    int runtime = 0, driver = 0;
+    CHECK(cudaRuntimeGetVersion(&runtime));
+    CHECK(cudaDriverGetVersion(&driver));
+    EXPECT(runtime >= 13000 && driver >= runtime, "runtime %d, driver %d", runtime, driver);
+    std::printf("runtime version %d.%d\n", runtime / 1000, runtime % 1000 / 10);
+    std::fprintf(stderr, "driver version %d.%d, %d device(s)\n", driver / 1000, driver % 1000 / 10, count);
+    for (int d = 0; d < count; d++) {
+        CHECK(cudaSetDevice(d));
+        int current = -1;
+        CHECK(cudaGetDevice(&current));
+        EXPECT(current == d, "cudaGetDevice says %d after cudaSetDevice(%d)", current, d);
+        cudaDeviceProp p;
+        CHECK(cudaGetDeviceProperties(&p, d));
+        std::fprintf(stderr, "device %d: %s, %zu MiB, PCI %04x:%02x:%02x\n", d, p.name, p.totalGlobalMem >> 20, p.pciDomainID,
+                     p.pciBusID, p.pciDeviceID);
+        EXPECT(p.name[0] != 0, "an empty name");
+        EXPECT(p.totalGlobalMem > 0, "no memory");
+        std::printf("device %d: compute capability %d.%d, %d multiprocessors, warp %d\n", d, p.major, p.minor,
+                    p.multiProcessorCount, p.warpSize);
+        std::printf("device %d: max threads per block %d, block (%d, %d, %d), grid (%d, %d, %d)\n", d, p.maxThreadsPerBlock,
+                    p.maxThreadsDim[0], p.maxThreadsDim[1], p.maxThreadsDim[2], p.maxGridSize[0], p.maxGridSize[1],
+                    p.maxGridSize[2]);
+        int v = 0;
+        CHECK(cudaDeviceGetAttribute(&v, cudaDevAttrMultiProcessorCount, d));
+        EXPECT(v == p.multiProcessorCount, "attribute %d, property %d", v, p.multiProcessorCount);
+        CHECK(cudaDeviceGetAttribute(&v, cudaDevAttrComputeCapabilityMajor, d));
+        EXPECT(v == p.major, "attribute %d, property %d", v, p.major);
+        CHECK(cudaDeviceGetAttribute(&v, cudaDevAttrMaxThreadsPerBlock, d));
+        EXPECT(v == p.maxThreadsPerBlock, "attribute %d, property %d", v, p.maxThreadsPerBlock);
+        CHECK(cudaDeviceGetAttribute(&v, cudaDevAttrMaxSharedMemoryPerBlock, d));
+        EXPECT((size_t)v == p.sharedMemPerBlock, "attribute %d, property %zu", v, p.sharedMemPerBlock);
+        size_t free_bytes = 0, total = 0;
+        CHECK(cudaMemGetInfo(&free_bytes, &total));
+        EXPECT(total == p.totalGlobalMem, "cudaMemGetInfo total %zu, property %zu", total, p.totalGlobalMem);
+        EXPECT(free_bytes <= total, "free %zu above total %zu", free_bytes, total);
+        std::fprintf(stderr, "device %d: %zu MiB free of %zu MiB\n", d, free_bytes >> 20, total >> 20);
+    }
+    // the errors the runtime reports for a bad device are CUDA's own
+    EXPECT(cudaSetDevice(count) == cudaErrorInvalidDevice, "cudaSetDevice(%d) of %d devices", count, count);
+    EXPECT(cudaGetLastError() == cudaErrorInvalidDevice, "the last error is not the invalid device");
+    EXPECT(cudaGetLastError() == cudaSuccess, "cudaGetLastError did not reset");
+    std::printf("device_query: ok\n");
+    return 0;
+}
