@@ -1,6 +1,7 @@
 package io.orion.k8s.store.internal;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -53,7 +54,7 @@ public final class KubeStoreComponent implements LeaderElector.Callbacks {
 
     @Activate
     public KubeStoreComponent(BundleContext context, KubeStoreConfig config) {
-        this(config, KubeClient::inCluster, store -> {
+        this(config, client(config), store -> {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put(StateStore.NAME_PROPERTY, NAME);
             ServiceRegistration<StateStore> r = context.registerService(StateStore.class, store, props);
@@ -72,6 +73,19 @@ public final class KubeStoreComponent implements LeaderElector.Callbacks {
                 Duration.ofSeconds(config.retryPeriodSeconds()), this);
         LOG.info("controller replica {} joins the election on Lease {}/{}", elector.identity(), namespace, config.leaseName());
         elector.start();
+    }
+
+    private static Supplier<KubeClient> client(KubeStoreConfig config) {
+        String url = config.apiServer().strip();
+        if (url.isEmpty()) return KubeClient::inCluster;
+        URI server;
+        try {
+            server = URI.create(url.endsWith("/") ? url : url + "/");
+            if (server.getHost() == null || !(server.getScheme().equals("http") || server.getScheme().equals("https"))) throw new IllegalArgumentException();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("apiServer '" + url + "' in " + PID + " is not an http(s) URL", e);
+        }
+        return () -> KubeClient.of(server, config.namespace().isBlank() ? "default" : config.namespace().strip(), null, null);
     }
 
     private static String identity(String configured) {

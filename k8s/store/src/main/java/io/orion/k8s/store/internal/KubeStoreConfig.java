@@ -8,7 +8,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "Keeps the controller's state in ConfigMaps; of several controller replicas only the Lease holder writes.")
 @interface KubeStoreConfig {
 
-    @AttributeDefinition(name = "Namespace", description = "Where the Lease and the ConfigMaps live; empty for the pod's own namespace.")
+    @AttributeDefinition(name = "API server",
+            description = "URL of the Kubernetes API when the controller runs outside the cluster, e.g. http://127.0.0.1:8001 "
+                    + "behind kubectl proxy; empty in a pod (the service account's API server, token and CA).")
+    String apiServer() default "";
+
+    @AttributeDefinition(name = "Namespace", description = "Where the Lease and the ConfigMaps live; empty for the pod's own namespace "
+            + "(default outside a cluster).")
     String namespace() default "";
 
     @AttributeDefinition(name = "Store name",
