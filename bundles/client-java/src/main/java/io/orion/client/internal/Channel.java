@@ -15,7 +15,12 @@ interface Channel extends Closeable {
     void send(ByteBuffer... parts) throws IOException;
 
     /** The next frame from the server, valid until the next call. */
-    ByteBuffer receive() throws IOException;
+    default ByteBuffer receive() throws IOException {
+        return receive(0);
+    }
+
+    /** As {@link #receive()}, failing with a {@link java.net.SocketTimeoutException} at {@code deadlineNanos} (0: never). */
+    ByteBuffer receive(long deadlineNanos) throws IOException;
 
     /** The largest frame the connection carries, header included. */
     int maxFrame();

@@ -34,6 +34,9 @@ import io.orion.protocol.shm.WaitPolicy;
 public final class ClientSession implements VgpuSession {
     private final ClientOptions options;
     private final List<Endpoint> endpoints;
+    /** How long close() waits for GOODBYE's acknowledgement. */
+    private static final long GOODBYE_WAIT_NANOS = 2_000_000_000L;
+
     private final PayloadWriter writer = new PayloadWriter(4096);
     private final ReplayLog replay = new ReplayLog();
     private final String host;
@@ -216,11 +219,15 @@ public final class ClientSession implements VgpuSession {
 
     /** Reads frames until the reply to {@code s}; error replies to anything else are protocol errors of this client. */
     private Reply await(long s, Consumer<Reply> more) throws IOException {
+        return await(s, more, 0);
+    }
+
+    private Reply await(long s, Consumer<Reply> more, long deadlineNanos) throws IOException {
         while (true) {
             Frame f;
             Reply r;
             try {
-                f = Frame.parse(channel.receive(), Wire.ABSOLUTE_MAX_PAYLOAD);
+                f = Frame.parse(channel.receive(deadlineNanos), Wire.ABSOLUTE_MAX_PAYLOAD);
                 r = Codec.decodeReply(f.header(), f.payload());
             } catch (ProtocolException e) {
                 throw new IOException("the server sent a bad frame: " + e.getMessage(), e);
@@ -357,7 +364,7 @@ public final class ClientSession implements VgpuSession {
             long s = Seq.next(seq);
             seq = s;
             sendFrame(new SessionCalls.Goodbye(), 0, s);
-            await(s, null);
+            await(s, null, System.nanoTime() + GOODBYE_WAIT_NANOS); // a server that does not answer frees us after its grace
         } catch (IOException | RuntimeException e) {
             // the server frees the session when its grace period ends
         } finally {

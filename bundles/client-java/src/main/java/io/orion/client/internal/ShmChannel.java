@@ -88,12 +88,16 @@ final class ShmChannel implements Channel {
         requests.write(wait, alive, parts);
     }
 
-    @Override public ByteBuffer receive() throws IOException {
+    @Override public ByteBuffer receive(long deadlineNanos) throws IOException {
         if (holding) {
             replies.release();
             holding = false;
         }
-        ByteBuffer f = replies.take(wait, alive);
+        Liveness until = deadlineNanos == 0 ? alive : () -> {
+            alive.check();
+            if (System.nanoTime() - deadlineNanos > 0) throw new java.net.SocketTimeoutException("no reply within the deadline");
+        };
+        ByteBuffer f = replies.take(wait, until);
         holding = true;
         return f;
     }

@@ -36,8 +36,8 @@ final class TcpChannel implements Channel {
 
     @Override public void send(ByteBuffer... parts) throws IOException { stream.write(parts); }
 
-    @Override public ByteBuffer receive() throws IOException {
-        ByteBuffer f = stream.read();
+    @Override public ByteBuffer receive(long deadlineNanos) throws IOException {
+        ByteBuffer f = stream.read(deadlineNanos);
         if (f == null) throw new java.io.EOFException("the server closed the connection");
         return f;
     }

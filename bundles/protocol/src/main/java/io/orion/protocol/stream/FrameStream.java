@@ -3,6 +3,7 @@ package io.orion.protocol.stream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -63,6 +64,15 @@ public final class FrameStream implements Closeable {
      * @throws ProtocolException (fatal) for a bad magic or a length over the limit
      */
     public ByteBuffer read() throws IOException {
+        return read(0);
+    }
+
+    /**
+     * As {@link #read()}, giving up at {@code deadlineNanos} ({@link System#nanoTime()}; 0 for never).
+     *
+     * @throws SocketTimeoutException when the deadline passes first
+     */
+    public ByteBuffer read(long deadlineNanos) throws IOException {
         long spinStart = System.nanoTime();
         while (true) {
             int avail = in.position() - start;
@@ -96,7 +106,13 @@ public final class FrameStream implements Closeable {
                 Thread.onSpinWait();
             } else {
                 try {
-                    readSelector.select();
+                    if (deadlineNanos == 0) {
+                        readSelector.select();
+                    } else {
+                        long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+                        if (left <= 0) throw new SocketTimeoutException("no frame within the deadline");
+                        readSelector.select(left);
+                    }
                     readSelector.selectedKeys().clear();
                 } catch (ClosedSelectorException e) {
                     throw new ClosedChannelException();
