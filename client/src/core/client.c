@@ -350,6 +350,8 @@ static void do_init(void) {
         OLOG_E("%s", init_error);
         return;
     }
+    /* before anything is held: a signal from here on releases what has been obtained so far */
+    install_signal_handlers();
     char host[256], prog[1024];
     host_name(host, sizeof host);
     program_name(prog, sizeof prog);
@@ -384,7 +386,6 @@ static void do_init(void) {
         }
     }
     atexit(at_exit);
-    install_signal_handlers();
     init_status = OR_SUCCESS;
 }
 
