@@ -165,7 +165,7 @@ final class ConnectionHandler implements FrameHandler {
         }
         MessageType type = MessageType.of(h.type());
         ByteBuffer[] parts = Codec.encodeReply(writer, type, h.seq(), s.id, r, false);
-        if (r.isOk() && r.result().tail() != null) s.dropCachedReply(); // data replies are asked for again instead
+        if (type == MessageType.COPY_DTOH) s.dropCachedReply(); // device data is asked for again instead
         else s.cacheReply(h.seq(), parts);
         send(parts);
     }

@@ -37,7 +37,8 @@ final class Session {
     private int deferredStatus;
     private long deferredSeq;
     private String deferredMessage = "";
-    private final ByteBuffer cachedReply = ByteBuffer.allocate(64 * 1024);
+    private final ByteBuffer replyBuffer = ByteBuffer.allocate(64 * 1024);
+    private ByteBuffer cachedReply = replyBuffer;
     private long cachedReplySeq = -1;
 
     Session(long id, long pid, String host, String client, String groupId) {
@@ -118,10 +119,8 @@ final class Session {
     void cacheReply(long seq, ByteBuffer... parts) {
         int n = 0;
         for (ByteBuffer p : parts) n += p.remaining();
-        if (n > cachedReply.capacity()) {
-            cachedReplySeq = -1;
-            return;
-        }
+        // replies are small; a large one (a big PING) gets a buffer of its own until the next reply
+        cachedReply = n <= replyBuffer.capacity() ? replyBuffer : ByteBuffer.allocate(n);
         cachedReply.clear();
         for (ByteBuffer p : parts) cachedReply.put(p.duplicate());
         cachedReply.flip();

@@ -275,6 +275,23 @@ class RemotingServerTest {
     }
 
     @Test
+    void aReplyTheClientLostIsSentAgainAfterTheResume() {
+        LoopbackConnection c = new LoopbackConnection(server, null);
+        SessionCalls.HelloOk ok = c.hello(1, 8, "");
+        Reply first = c.call(new MemoryCalls.MemAlloc(0, 4096));
+        long lastReceived = c.seq;
+        Reply lost = c.call(new SessionCalls.Ping(bytes(100_000, 1))); // large: kept all the same
+        c.closeByTransport();
+        LoopbackConnection again = new LoopbackConnection(server, null);
+        Reply r = again.call(new SessionCalls.Hello(1, 1, true, ok.session(), lastReceived, 100, "test-host", "test", "",
+                List.of(), 0, 0, 0));
+        assertEquals(lastReceived + 1, ((SessionCalls.HelloOk) r.result()).lastHandledSeq());
+        assertEquals(lost, again.next(), "the reply of the call the client did not see comes again");
+        assertTrue(again.noReply());
+        assertTrue(first.isOk());
+    }
+
+    @Test
     void aResumeNeedsTheSameProcess() {
         LoopbackConnection c = new LoopbackConnection(server, null);
         SessionCalls.HelloOk ok = c.hello(1, 8, "");
