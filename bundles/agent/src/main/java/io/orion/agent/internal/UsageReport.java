@@ -33,24 +33,21 @@ final class UsageReport {
                         t.memoryUtilPercent(), t.memoryUsedBytes() < 0 ? -1 : t.memoryUsedBytes() >> 20, t.temperatureC(), t.powerWatts())));
             }
         }
-        Map<String, long[]> totals = new HashMap<>(); // vgpu → launches, bytes
         Map<String, String> process = new HashMap<>();
         Set<String> live = new HashSet<>();
         for (SessionInfo s : server.sessions()) {
             for (SessionVgpu v : s.vgpus()) {
-                long[] t = totals.computeIfAbsent(v.vgpuId(), k -> new long[2]);
-                t[0] += v.launches();
-                t[1] += v.bytesToDevice() + v.bytesFromDevice() + v.bytesOnDevice();
                 process.merge(v.vgpuId(), s.pid() + "@" + s.host(), (a, b) -> a + "," + b);
                 String alloc = allocationOf.get(v.vgpuId());
                 if (alloc != null) live.add(alloc);
             }
         }
+        // the grant's own counters: they only grow, also across the sessions that come and go
         List<VgpuUsage> vgpus = new ArrayList<>();
         for (VgpuStatus st : server.vgpus()) {
             String id = st.grant().id();
-            long[] t = totals.getOrDefault(id, new long[2]);
-            vgpus.add(new VgpuUsage(id, process.getOrDefault(id, ""), st.memoryUsedBytes() >> 20, t[0], t[1], -1, 0));
+            vgpus.add(new VgpuUsage(id, process.getOrDefault(id, ""), st.memoryUsedBytes() >> 20, st.launches(),
+                    st.bytesToDevice() + st.bytesFromDevice() + st.bytesOnDevice(), -1, 0));
         }
         return new NodeReport(gpus, vgpus, List.copyOf(live));
     }

@@ -77,6 +77,7 @@ class TransportSwapIT {
             tcpEndpoint = "tcp://127.0.0.1:" + port;
         }
         configure("io.orion.transport.shm", "directory", shmDir.toString(), "regionMiB", 32);
+        configure("io.orion.server", "autoGrant", true); // these sessions come without a controller
         shmEndpoint = "shm://" + shmDir.resolve("orion.sock");
         Await.until("tcp at " + tcpEndpoint + " and shm at " + shmEndpoint, WAIT,
                 () -> endpoint("tcp").equals(tcpEndpoint) && endpoint("shm").equals(shmEndpoint));

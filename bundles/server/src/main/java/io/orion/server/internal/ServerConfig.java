@@ -19,9 +19,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     long transportGraceMillis() default 60_000;
 
     @AttributeDefinition(name = "Automatic grants",
-            description = "Let a client that names no granted vGPU ask for some (ORION_VGPU, ORION_GMEM, ORION_RATIO); "
-                    + "turn off where a controller grants every vGPU.")
-    boolean autoGrant() default true;
+            description = "Let a client that names no granted vGPU ask for some (ORION_VGPU, ORION_GMEM, ORION_RATIO) without "
+                    + "the controller. Off by default: in a pool the controller grants every vGPU, and a client must not "
+                    + "size its own quota. Turn on only for a server used without a controller (development).")
+    boolean autoGrant() default false;
 
     @AttributeDefinition(name = "Largest frame payload (bytes)", description = "Frames above it close the connection.")
     int maxPayloadBytes() default 64 << 20;

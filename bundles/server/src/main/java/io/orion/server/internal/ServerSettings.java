@@ -32,6 +32,10 @@ public record ServerSettings(Duration disconnectGrace, Duration transportGrace, 
         if (serverName == null || serverName.isBlank()) serverName = "orion-server";
     }
 
+    /**
+     * Settings for a server wired without OSGi (tests, the benchmark): automatic grants on, since
+     * no controller grants there. The platform's default (ServerConfig) has them off.
+     */
     public static ServerSettings defaults() {
         return new ServerSettings(Duration.ofMillis(500), Duration.ofSeconds(60), true, Wire.DEFAULT_MAX_PAYLOAD,
                 1 << 20, Duration.ofMillis(100), "orion-server");
