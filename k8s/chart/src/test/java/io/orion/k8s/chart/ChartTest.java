@@ -100,6 +100,31 @@ class ChartTest {
         assertTrue(r.stdout.contains(objects + " objects, 0 invalid"), r.stdout);
     }
 
+    @ParameterizedTest
+    @CsvSource({OLD + ",", NEW + ",", NEW + ",values-minimal.yaml"})
+    void renderedObjectsHaveNoUnknownFields(String kubeVersion, String values) throws Exception {
+        assertEquals(List.of(), new UnknownFields().find(render(kubeVersion, values == null ? "" : values)));
+    }
+
+    @Test
+    void anUnknownFieldIsFound() {
+        List<String> found = new UnknownFields().find("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: x}
+                spec:
+                  selector: {matchLabels: {a: b}}
+                  template:
+                    metadata: {labels: {a: b}}
+                    spec:
+                      containers:
+                        - name: c
+                          image: i
+                          imagePullPolcy: Always
+                """);
+        assertEquals(List.of("Deployment/x:.spec.template.spec.containers[0] unknown field 'imagePullPolcy'"), found);
+    }
+
     @Test
     void theValidatorCatchesABrokenObject() throws Exception {
         Path broken = out.resolve("broken.yaml");
