@@ -73,11 +73,12 @@ final class PluginRunner implements AutoCloseable {
     }
 
     private void run() {
+        boolean reached = false;
         while (!stopped) {
             Duration next = refresh;
             try {
                 service.advertise(capacity.read());
-                if (takeReRegister() || !registered) startAndRegister();
+                reached = true;
             } catch (ControllerException e) {
                 if (e.unreachable()) {
                     // The line operators look for (docs/kubernetes.md); the slot count stays as it was.
@@ -86,6 +87,14 @@ final class PluginRunner implements AutoCloseable {
                     LOG.warn("the orion controller refused the pool query: {}. Retry in 2 seconds ...", e.getMessage());
                 }
                 next = RETRY;
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("reading the pool failed; retrying in 2 seconds", e);
+                next = RETRY;
+            }
+            try {
+                // Nothing is offered before the controller answered once; after that a kubelet
+                // restart is followed even while the controller is away, with the slots last known.
+                if (reached && (takeReRegister() || !registered)) startAndRegister();
             } catch (IOException | StatusRuntimeException e) {
                 LOG.warn("cannot register {} with the kubelet at {}: {}. Retry in 2 seconds ...", resourceName,
                         directory.resolve(KubeletWatch.KUBELET_SOCKET), e.getMessage());

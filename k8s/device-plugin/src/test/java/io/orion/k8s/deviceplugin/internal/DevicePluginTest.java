@@ -118,10 +118,14 @@ class DevicePluginTest {
                     await("registration once the controller answers", () -> kubelet.registrations.size() == 1);
                     assertEquals(8, kubelet.nextUpdate().getDevicesCount());
                 }
-                // Gone again: the advertised slots stay as they were (nothing new), and the line repeats.
+                // Gone again: the advertised slots stay as they were (nothing new), and the line repeats;
+                // a kubelet restart meanwhile is still followed, with the slots last known.
                 long before = log().lines().filter(l -> l.contains(line)).count();
-                plugin.kubeletRestarted(); // wakes the loop at once instead of after 30 s
+                kubelet.updates.clear();
+                kubelet.restart(); // also wakes the loop at once instead of after 30 s
                 await("the line again", () -> log().lines().filter(l -> l.contains(line)).count() > before);
+                await("re-registration without the controller", () -> kubelet.registrations.size() == 2);
+                assertEquals(8, kubelet.nextUpdate().getDevicesCount());
                 assertEquals(8, service.advertised());
             }
         }
