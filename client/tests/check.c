@@ -10,12 +10,13 @@
 static int failures;          /* in the running case */
 static char first_failure[1024];
 
-void check_fail(const char *file, int line, const char *fmt, ...) {
-    char msg[900];
+void check_fail(const char *file, int line, const char *cond, const char *fmt, ...) {
+    char why[700], msg[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
+    snprintf(msg, sizeof msg, "%s: %s", cond, why);
     fprintf(stderr, "    FAIL %s:%d: %s\n", file, line, msg);
     if (!failures) snprintf(first_failure, sizeof first_failure, "%s:%d: %s", file, line, msg);
     failures++;

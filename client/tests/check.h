@@ -13,11 +13,11 @@ typedef struct check_case {
     void (*fn)(void);
 } check_case;
 
-void check_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void check_fail(const char *file, int line, const char *cond, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #define CHECK(cond, ...)                                                          \
     do {                                                                          \
-        if (!(cond)) check_fail(__FILE__, __LINE__, "" #cond ": " __VA_ARGS__);   \
+        if (!(cond)) check_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);          \
     } while (0)
 
 #define CASE(fn) {#fn, fn}

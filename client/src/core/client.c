@@ -36,6 +36,11 @@ static pthread_mutex_t lease_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t lease_cond = PTHREAD_COND_INITIALIZER;
 
 static __thread char last_message[512];
+/* Set in the child of a fork: the sessions and the allocation are the parent's, and CUDA does not
+ * survive a fork either; the child neither uses nor releases them. */
+static volatile sig_atomic_t forked_child;
+
+static void after_fork_in_child(void) { forked_child = 1; }
 
 void core_note(const char *message) { snprintf(last_message, sizeof last_message, "%s", message ? message : ""); }
 
@@ -290,7 +295,7 @@ static void *lease_loop(void *unused) {
 
 /* Ends every session and releases the allocation. from_signal: never wait for a lock. */
 static void release_all(int from_signal) {
-    if (shutting_down) return;
+    if (shutting_down || forked_child) return;
     shutting_down = 1;
     if (lease_running && !from_signal) {
         pthread_mutex_lock(&lease_lock);
@@ -341,6 +346,7 @@ static void configure_logging(void) {
 }
 
 static void do_init(void) {
+    pthread_atfork(NULL, NULL, after_fork_in_child);
     char cfgerr[1536];
     int cfg_ok = orion_config_load(&orion_g.cfg, cfgerr, sizeof cfgerr) == 0;
     configure_logging();
@@ -391,6 +397,11 @@ static void do_init(void) {
 
 ORION_API int orion_init(void) {
     pthread_once(&once, do_init);
+    if (forked_child) {
+        olog_once("fork", OLOG_ERROR, "CUDA is used in a child process after fork(); its vGPUs belong to the parent "
+                                      "(as CUDA itself, the client cannot be used after a fork)");
+        return OR_NOT_INITIALIZED;
+    }
     return init_status;
 }
 

@@ -88,6 +88,11 @@ struct orion_function {
     orv_function_info info[ORION_MAX_DEVICES];
 };
 
+/* Packs a launch's arguments by the kernel's layout into buf (ORV_MAX_PARAM_BYTES): one pointer per
+ * parameter (args), or a packed buffer taken as it is (packed, at least the layout's length). */
+int pack_arguments(const orv_function_info *info, const char *kernel, void **args, const void *packed, size_t packed_len,
+                   uint8_t *buf, size_t *n);
+
 /* The module's handle on dev, loading it there first if needed. */
 int module_handle(orion_module *m, int dev, uint64_t *handle);
 

@@ -357,6 +357,24 @@ ORION_API int orion_launch_config_ok(int dev, const unsigned grid[3], const unsi
     return 1;
 }
 
+int pack_arguments(const orv_function_info *info, const char *kernel, void **args, const void *packed, size_t packed_len,
+                   uint8_t *buf, size_t *n) {
+    *n = info->argument_bytes;
+    if (packed) {
+        if (packed_len < *n)
+            return core_fail(OR_INVALID_VALUE, "kernel %s takes %zu bytes of arguments, the buffer holds %zu", kernel, *n, packed_len);
+        memcpy(buf, packed, *n);
+        return OR_SUCCESS;
+    }
+    if (*n && !args) return core_fail(OR_INVALID_VALUE, "kernel %s takes %u arguments, none were given", kernel, info->param_count);
+    memset(buf, 0, *n); /* padding between parameters goes out as zeros, not stack garbage */
+    for (unsigned i = 0; i < info->param_count; i++) {
+        if (!args[i]) return core_fail(OR_INVALID_VALUE, "argument %u of kernel %s is a null pointer", i, kernel);
+        memcpy(buf + info->params[i].offset, args[i], info->params[i].size);
+    }
+    return OR_SUCCESS;
+}
+
 ORION_API int orion_launch(orion_function *f, int dev, const unsigned grid[3], const unsigned block[3], unsigned shared_bytes,
                            orion_stream *st, void **args, const void *packed, size_t packed_len) {
     dev = orion_function_device(f, dev);
@@ -367,19 +385,9 @@ ORION_API int orion_launch(orion_function *f, int dev, const unsigned grid[3], c
     int rc = orion_function_layout(f, dev, &info);
     if (rc) return rc;
     uint8_t buf[ORV_MAX_PARAM_BYTES];
-    size_t n = info->argument_bytes;
-    if (packed) {
-        if (packed_len < n)
-            return core_fail(OR_INVALID_VALUE, "kernel %s takes %zu bytes of arguments, the buffer holds %zu", f->name, n, packed_len);
-        memcpy(buf, packed, n);
-    } else {
-        if (n && !args) return core_fail(OR_INVALID_VALUE, "kernel %s takes %u arguments, none were given", f->name, info->param_count);
-        memset(buf, 0, n); /* padding between parameters goes out as zeros, not stack garbage */
-        for (unsigned i = 0; i < info->param_count; i++) {
-            if (!args[i]) return core_fail(OR_INVALID_VALUE, "argument %u of kernel %s is a null pointer", i, f->name);
-            memcpy(buf + info->params[i].offset, args[i], info->params[i].size);
-        }
-    }
+    size_t n;
+    rc = pack_arguments(info, f->name, args, packed, packed_len, buf, &n);
+    if (rc) return rc;
     orion_device *d = &orion_g.devices[dev];
     orion_session *s = d->session;
     uint32_t g[3] = {grid[0], grid[1], grid[2]}, b[3] = {block[0], block[1], block[2]};

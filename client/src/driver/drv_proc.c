@@ -19,7 +19,6 @@ static const struct {
     const char *symbol;
 } VERSIONED[] = {
     {"cuCtxCreate", 12050, "cuCtxCreate_v4"},
-    {"cuCtxCreate", 11040, "cuCtxCreate_v3"},
     {"cuCtxCreate", 3020, "cuCtxCreate_v2"},
     {"cuGetProcAddress", 12000, "cuGetProcAddress_v2"},
     {"cuGetProcAddress", 11030, "cuGetProcAddress"},
