@@ -16,6 +16,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -26,9 +27,12 @@ import org.slf4j.LoggerFactory;
  * StateStore service ({@code orion.store=kubernetes}) is registered exactly while this replica
  * leads, so the controller (whose store.target selects it) is active exactly on the leader;
  * it is unregistered before the store stops writing, so the controller never writes into a
- * closed store on purpose. Followers hold nothing but the election.
+ * closed store on purpose. Followers hold nothing but the election. It waits for its
+ * configuration (the chart's io.orion.k8s.store.cfg), so that no replica ever joins an election
+ * under default names before the release's own arrive.
  */
-@Component(immediate = true, service = {}, configurationPid = KubeStoreComponent.PID)
+@Component(immediate = true, service = {}, configurationPid = KubeStoreComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = KubeStoreConfig.class)
 public final class KubeStoreComponent implements LeaderElector.Callbacks {
     static final String PID = "io.orion.k8s.store";
