@@ -1,0 +1,73 @@
+package io.orion.transport.rdma.internal;
+
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Optional;
+
+import io.orion.api.transport.Transport;
+import io.orion.ucx.Ucx;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Offers the rdma transport ({@code orion.transport=rdma}) where UCX can be loaded; on a machine
+ * without UCX it logs one line saying why and registers nothing, so the platform runs on as if
+ * the bundle were not there. Removing the bundle closes the listener and every connection,
+ * telling the server that the transport (not the client) went away, so that sessions wait for
+ * their clients to reconnect over another transport or this one when it comes back.
+ */
+@Component(configurationPid = RdmaTransportComponent.PID, immediate = true)
+@Designate(ocd = RdmaConfig.class)
+public final class RdmaTransportComponent {
+    static final String PID = "io.orion.transport.rdma";
+    private static final Logger LOG = LoggerFactory.getLogger(RdmaTransportComponent.class);
+
+    private final RdmaTransport transport;
+    private final ServiceRegistration<Transport> registration;
+
+    @Activate
+    public RdmaTransportComponent(BundleContext context, RdmaConfig config) {
+        RdmaSettings settings = RdmaSettings.from(config);
+        Optional<String> why = Ucx.load(context.getProperty(Ucx.LIBRARY_PATH_PROPERTY));
+        if (why.isPresent()) {
+            LOG.warn("rdma transport not offered: {}", why.get());
+            transport = null;
+            registration = null;
+            return;
+        }
+        transport = new RdmaTransport(settings);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Transport.NAME_PROPERTY, RdmaTransport.NAME);
+        registration = context.registerService(Transport.class, transport, props);
+    }
+
+    @Modified
+    void modified(RdmaConfig config) {
+        if (transport == null) return;
+        try {
+            transport.reconfigure(RdmaSettings.from(config));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("rdma transport: the new configuration could not be applied: {}", e.getMessage());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration == null) return;
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework unregistered it with the bundle
+        }
+        transport.close();
+    }
+}
