@@ -13,10 +13,12 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The device plugin of one node. A configuration change restarts it (deactivate, activate):
- * the socket is served anew and registered again, which the kubelet takes as an update.
+ * the socket is served anew and registered again, which the kubelet takes as an update. It
+ * waits for its configuration (the chart's io.orion.k8s.deviceplugin.cfg; an empty file takes
+ * the defaults), so that it never registers a default resource name before the configured one.
  */
 @Component(immediate = true, service = {}, configurationPid = DevicePluginComponent.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DevicePluginConfig.class)
 public final class DevicePluginComponent {
     static final String PID = "io.orion.k8s.deviceplugin";

@@ -65,9 +65,9 @@ class DevicePluginIT {
                     kubeletHeard.completeExceptionally(e);
                 }
             });
-            Configs.set(cm, PID, "pluginDirectory", dir.toString());
-            Configs.set(cm, PID, "controllerAddress", "127.0.0.1:" + controller.getAddress().getPort());
-            Configs.set(cm, PID, "clientLibraryHostPath", "");
+            // one update: the plugin starts once, with all three settings
+            cm.getConfiguration(PID, "?").update(new java.util.Hashtable<>(java.util.Map.of("pluginDirectory", dir.toString(),
+                    "controllerAddress", "127.0.0.1:" + controller.getAddress().getPort(), "clientLibraryHostPath", "")));
 
             assertEquals(new String(PREFACE, StandardCharsets.US_ASCII),
                     new String(kubeletHeard.get(20, TimeUnit.SECONDS), StandardCharsets.US_ASCII), "the Register call reached kubelet.sock");

@@ -26,9 +26,10 @@ import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
 /**
  * The extender over HTTP: POST {path}/filter, {path}/prioritize, {path}/bind with JSON bodies;
  * GET {path}/healthz. Every verb answers 200 with JSON; a problem goes in the result's Error
- * field (kube-scheduler takes any other status as a failed call and loses the message).
+ * field (kube-scheduler takes any other status as a failed call and loses the message). It
+ * waits for its configuration (the chart's io.orion.k8s.scheduler.cfg).
  */
-@Component(service = Servlet.class, configurationPid = ExtenderServlet.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(service = Servlet.class, configurationPid = ExtenderServlet.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN + "=/orion-scheduler/*")
 @Designate(ocd = SchedulerConfig.class)
 public final class ExtenderServlet extends HttpServlet {

@@ -50,8 +50,9 @@ class ExtenderIT {
                 [{"uuid":"GPU-a","node":"gpu-1","memoryMiB":81920,"allocatedMemoryMiB":0,"allocatedRatio":0,"vgpus":0,"vgpuSlots":4}]"""));
         pool.start();
         try {
-            Configs.set(cm, "io.orion.k8s.scheduler", "controllerAddress", "127.0.0.1:" + pool.getAddress().getPort());
-            Configs.set(cm, "io.orion.k8s.scheduler", "placement", "local");
+            // one update: the extender starts once, with both settings
+            cm.getConfiguration("io.orion.k8s.scheduler", "?").update(new java.util.Hashtable<>(java.util.Map.of(
+                    "controllerAddress", "127.0.0.1:" + pool.getAddress().getPort(), "placement", "local")));
             Await.until("the extender's health", Duration.ofSeconds(20), () -> {
                 try {
                     return http.send(HttpRequest.newBuilder(URI.create(BASE + "/healthz")).build(),
