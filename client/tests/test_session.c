@@ -230,9 +230,168 @@ static void sequence_wraps_past_zero(void) {
           f->sent_hdr[1].seq, f->sent_hdr[2].seq, f->sent_hdr[3].seq);
 }
 
+
+/* ---- resuming (protocol §5.3) ----------------------------------------------------------------- */
+
+static fake *next_channel; /* what the session's reconnect gets */
+static int connects;
+
+static orion_channel *reconnect(const char *endpoint, char *err, size_t errlen) {
+    connects++;
+    if (!next_channel) {
+        snprintf(err, errlen, "nobody listens at %s", endpoint);
+        return NULL;
+    }
+    fake *f = next_channel;
+    next_channel = NULL;
+    return &f->base;
+}
+
+static uint32_t handled_seq;
+
+static void hello_resumed(orv_writer *w) {
+    orv_put_u8(w, 1);
+    orv_put_u8(w, 1); /* RESUMED */
+    orv_put_u64(w, SESSION);
+    orv_put_u32(w, handled_seq);
+    orv_put_u32(w, 1 << 24);
+    orv_put_u16(w, 2);
+    orv_put_str(w, "scripted");
+}
+
+static orion_session *resumable(fake *f) {
+    orion_session *s = open_session(f);
+    const char *eps[] = {"tcp://127.0.0.1:1"};
+    if (s) sess_set_resume(s, eps, 1, 0, reconnect, 2000);
+    return s;
+}
+
+static void post(orion_session *s, uint16_t type) {
+    orv_req_device(sess_begin(s), 0);
+    sess_post(s, type, NULL, 0);
+    sess_end(s);
+}
+
+static void resume_sends_again_what_the_server_did_not_handle(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    post(s, ORV_MEM_FREE);   /* seq 1: handled before the break */
+    post(s, ORV_LAUNCH);     /* seq 2: lost with the connection */
+    fake *g = new_fake();
+    handled_seq = 1;
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    reply(g, ORV_DEVICE_SYNC, 0, 3, SESSION, 0, 0, 0, NULL, NULL);
+    next_channel = g;
+    connects = 0;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_DEVICE_SYNC, NULL, 0, &r, NULL, NULL); /* the first channel has no reply: it "breaks" */
+    sess_end(s);
+    CHECK(rc == 0 && connects == 1 && s->resumes == 1, "rc %d, %d connects, %d resumes", rc, connects, s->resumes);
+    CHECK(g->nsent == 3, "the new connection carried %d frames (HELLO, the lost LAUNCH, the sync call)", g->nsent);
+    const uint8_t *hello = g->sent[0] + ORV_HEADER_SIZE;
+    uint64_t resume_id = 0;
+    for (int i = 7; i >= 0; i--) resume_id = resume_id << 8 | hello[3 + i];
+    CHECK(g->sent_hdr[0].type == ORV_HELLO && hello[2] == 1 && resume_id == SESSION && g->sent_hdr[0].session == SESSION,
+          "a resuming HELLO (flags %u, session %llx)", hello[2], (unsigned long long)resume_id);
+    CHECK(g->sent_hdr[1].type == ORV_LAUNCH && g->sent_hdr[1].seq == 2 && (g->sent_hdr[1].flags & ORV_ASYNC),
+          "the lost asynchronous request again, with its own seq (%u)", g->sent_hdr[1].seq);
+    CHECK(g->sent_hdr[2].type == ORV_DEVICE_SYNC && g->sent_hdr[2].seq == 3, "the interrupted call again");
+    CHECK(s->log_count == 0, "everything acknowledged, %zu kept", s->log_count);
+}
+
+static void handled_call_gets_its_kept_reply(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    fake *g = new_fake();
+    handled_seq = 1; /* the sync call itself was handled: its reply was lost */
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    reply(g, ORV_MEM_INFO, 0, 1, SESSION, 0, 0, 0, NULL, NULL);
+    next_channel = g;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_MEM_INFO, NULL, 0, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == 0, "rc %d", rc);
+    CHECK(g->nsent == 1, "the handled call was sent again (%d frames)", g->nsent);
+}
+
+static void data_reply_is_asked_again(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    fake *g = new_fake();
+    handled_seq = 1; /* COPY_DTOH handled; its data is not kept by the server */
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    reply(g, ORV_COPY_DTOH, ORV_MORE, 2, SESSION, 0, 0, 0, NULL, chunk0);
+    reply(g, ORV_COPY_DTOH, 0, 2, SESSION, 0, 0, 0, NULL, chunk1);
+    next_channel = g;
+    memset(collected, 0, sizeof collected);
+    int more = 0;
+    orv_req_copy_dtoh(sess_begin(s), 0, 0x1000, 8, 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_COPY_DTOH, NULL, 0, &r, collect, &more);
+    CHECK(rc == 0 && collect(&more, &r.result) == 0 && !memcmp(collected, "abcdefgh", 8), "rc %d", rc);
+    sess_end(s);
+    CHECK(g->nsent == 2 && g->sent_hdr[1].type == ORV_COPY_DTOH && g->sent_hdr[1].seq == 2, "asked again with seq %u",
+          g->sent_hdr[1].seq);
+}
+
+static void refused_resume_loses_the_session(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    fake *g = new_fake();
+    reply(g, ORV_HELLO, 0, 0, SESSION, 201, 0, 0, "no session 5a17c0de0badf00d to resume: its grace period ran out", NULL);
+    next_channel = g;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    CHECK(sess_call(s, ORV_DEVICE_SYNC, NULL, 0, &r, NULL, NULL) == ORION_ERR_LOST, "a refused resume");
+    sess_end(s);
+    CHECK(s->broken && strstr(s->broken_why, "grace period"), "why: %s", s->broken_why);
+}
+
+static void queued_region_copy_cannot_be_resumed(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    orv_req_copy_htod_region(sess_begin(s), 0, 0x1000, 0, 64, 3);
+    sess_post(s, ORV_COPY_HTOD_REGION, NULL, 0);
+    sess_end(s);
+    fake *g = new_fake();
+    handled_seq = 0;
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    next_channel = g;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    CHECK(sess_call(s, ORV_DEVICE_SYNC, NULL, 0, &r, NULL, NULL) == ORION_ERR_LOST, "resumed with a region copy in flight");
+    sess_end(s);
+    CHECK(strstr(s->broken_why, "pinned memory"), "why: %s", s->broken_why);
+}
+
+static void nobody_to_resume_with(void) {
+    fake *f = new_fake();
+    orion_session *s = open_session(f);
+    if (!s) return;
+    const char *eps[] = {"tcp://127.0.0.1:1"};
+    sess_set_resume(s, eps, 1, 0, reconnect, 300);
+    next_channel = NULL;
+    connects = 0;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    CHECK(sess_call(s, ORV_DEVICE_SYNC, NULL, 0, &r, NULL, NULL) == ORION_ERR_LOST, "resumed with nobody");
+    sess_end(s);
+    CHECK(connects >= 2 && strstr(s->broken_why, "could not resume within 300 ms"), "%d tries, why: %s", connects, s->broken_why);
+}
+
 int main(int argc, char **argv) {
     static const check_case cases[] = {CASE(opens_with_the_servers_limits), CASE(refusal_reported),
                                        CASE(async_error_raised_once_at_the_next_sync), CASE(error_reply_to_an_async_request_is_latched),
-                                       CASE(multi_frame_reply), CASE(lying_server_ends_the_session), CASE(sequence_wraps_past_zero)};
+                                       CASE(multi_frame_reply), CASE(lying_server_ends_the_session), CASE(sequence_wraps_past_zero),
+                                       CASE(resume_sends_again_what_the_server_did_not_handle), CASE(handled_call_gets_its_kept_reply),
+                                       CASE(data_reply_is_asked_again), CASE(refused_resume_loses_the_session),
+                                       CASE(queued_region_copy_cannot_be_resumed), CASE(nobody_to_resume_with)};
     return check_main("session", cases, sizeof cases / sizeof cases[0], argc, argv);
 }

@@ -103,6 +103,22 @@ static int server_is_local(const char *node, const char *address) {
 
 static const char *transport_word(const orion_channel *c) { return !strcmp(c->name, "shm") ? "SHM" : "TCP"; }
 
+/* A fresh channel to an endpoint, with this process's settings (the sessions reconnect with it). */
+static orion_channel *connect_endpoint(const char *endpoint, char *err, size_t errlen) {
+    const orion_config *c = &orion_g.cfg;
+    orion_endpoint ep;
+    if (orion_endpoint_parse(endpoint, &ep, err, errlen)) return NULL;
+    if (!strcmp(ep.scheme, "shm")) {
+        struct stat st;
+        if (stat(ep.path, &st)) {
+            snprintf(err, errlen, "%s does not exist on this node", ep.path);
+            return NULL;
+        }
+        return orion_shm_connect(&ep, c->shm_region_mib, c->timeout_ms, c->spin_us, err, errlen);
+    }
+    return orion_tcp_connect(&ep, c->timeout_ms, c->spin_us, err, errlen);
+}
+
 /*
  * Connects to one server: shm first when allowed and local, then tcp when allowed. Returns the
  * open session or NULL with every attempt's failure in err.
@@ -125,21 +141,15 @@ static orion_session *connect_server(const char *shm, const char *tcp, int local
     if (!c->enable_net && tcp && *tcp && c->transport != ORION_TRANSPORT_SHM && used < errlen)
         used += (size_t)snprintf(err + used, errlen - used, "TCP to %s is off (enable_net = 0); ", tcp);
     for (int i = 0; i < n; i++) {
-        orion_endpoint ep;
         char why[1024];
-        orion_channel *ch = NULL;
-        if (orion_endpoint_parse(order[i], &ep, why, sizeof why) == 0) {
-            if (!strcmp(ep.scheme, "shm")) {
-                struct stat st;
-                if (stat(ep.path, &st)) snprintf(why, sizeof why, "%s does not exist on this node", ep.path);
-                else ch = orion_shm_connect(&ep, c->shm_region_mib, c->timeout_ms, c->spin_us, why, sizeof why);
-            } else {
-                ch = orion_tcp_connect(&ep, c->timeout_ms, c->spin_us, why, sizeof why);
-            }
-        }
+        orion_channel *ch = connect_endpoint(order[i], why, sizeof why);
         if (ch) {
             orion_session *s = sess_open(ch, hello, status, why, sizeof why);
-            if (s) return s;
+            if (s) {
+                /* a broken connection is resumed through the same endpoints, this one first */
+                sess_set_resume(s, order, n, i, connect_endpoint, c->resume_ms);
+                return s;
+            }
         }
         if (used < errlen) used += (size_t)snprintf(err + used, errlen - used, "%s: %s; ", order[i], why);
         if (i + 1 < n) OLOG_I("could not use %s (%s); trying %s", order[i], why, order[i + 1]);

@@ -134,6 +134,7 @@ int orion_config_load(orion_config *cfg, char *err, size_t errlen) {
     cfg->spin_us = 20;
     cfg->timeout_ms = 5000;
     cfg->lease_renew_s = 10;
+    cfg->resume_ms = 10000;
     cfg->log_screen_level = OLOG_INFO;
     cfg->log_file_level = OLOG_OFF;
     snprintf(cfg->log_file, sizeof cfg->log_file, "/var/log/orion/client-%%p.log");
@@ -202,6 +203,9 @@ int orion_config_load(orion_config *cfg, char *err, size_t errlen) {
     v = cfg->lease_renew_s;
     int_setting(&p, f, "ORION_LEASE_RENEW_S", "client", "lease_renew_s", 1, 3600, &v);
     cfg->lease_renew_s = (int)v;
+    v = cfg->resume_ms;
+    int_setting(&p, f, "ORION_RESUME_MS", "client", "resume_ms", 0, 600000, &v);
+    cfg->resume_ms = (int)v;
 
     /* [log]: log_to_screen / log_to_file switch a target on or off; the levels say how much */
     int to_screen = 1, to_file = 0;

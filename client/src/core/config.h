@@ -32,6 +32,7 @@ typedef struct orion_config {
     int spin_us;               /* ORION_SPIN_US / [client] spin_us: wait actively this long for a reply */
     int timeout_ms;            /* ORION_TIMEOUT_MS / [client] timeout_ms: connecting and asking the controller */
     int lease_renew_s;         /* ORION_LEASE_RENEW_S / [client] lease_renew_s */
+    int resume_ms;             /* ORION_RESUME_MS / [client] resume_ms: how long to try resuming a broken connection; 0 = never */
 
     /* logging ([log] section; ORION_LOG_LEVEL overrides log_level) */
     int log_screen_level;

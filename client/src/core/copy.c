@@ -65,7 +65,7 @@ static int region_copy(orion_device *d, uint16_t type, uint64_t dev_ptr, uint64_
     return rc;
 }
 
-static int htod(orion_device *d, uint64_t dst, const void *src, size_t n, orion_stream *st, int async) {
+static int htod_once(orion_device *d, uint64_t dst, const void *src, size_t n, orion_stream *st, int async) {
     orion_region *region = d->session->region;
     uint64_t off;
     if (region_contains(region, src, n, &off)) return region_copy(d, ORV_COPY_HTOD_REGION, dst, off, n, st, async);
@@ -89,6 +89,14 @@ static int htod(orion_device *d, uint64_t dst, const void *src, size_t n, orion_
     }
     /* queued copies of pageable memory travel in frames: the server owns the bytes once sent */
     return htod_inline(d, dst, src, n, st, async);
+}
+
+/* A copy through the region that a resumed session's new connection interrupted is done again
+ * from the start: the new connection has another region (or none), so the path may change. */
+static int htod(orion_device *d, uint64_t dst, const void *src, size_t n, orion_stream *st, int async) {
+    int rc;
+    do rc = htod_once(d, dst, src, n, st, async); while (rc == ORION_ERR_REDO);
+    return rc;
 }
 
 /* ---- device to host --------------------------------------------------------------------------- */
@@ -124,7 +132,7 @@ static int dtoh_frames(orion_device *d, void *dst, uint64_t src, size_t n, orion
     return rc;
 }
 
-static int dtoh(orion_device *d, void *dst, uint64_t src, size_t n, orion_stream *st, int async) {
+static int dtoh_once(orion_device *d, void *dst, uint64_t src, size_t n, orion_stream *st, int async) {
     orion_region *region = d->session->region;
     uint64_t off;
     if (region_contains(region, dst, n, &off)) return region_copy(d, ORV_COPY_DTOH_REGION, src, off, n, st, async);
@@ -147,6 +155,12 @@ static int dtoh(orion_device *d, void *dst, uint64_t src, size_t n, orion_stream
     /* into pageable memory even when queued: the server waits for the stream, then sends the data,
      * so the bytes are in place when this returns (CUDA treats pageable copies the same way) */
     return dtoh_frames(d, dst, src, n, st);
+}
+
+static int dtoh(orion_device *d, void *dst, uint64_t src, size_t n, orion_stream *st, int async) {
+    int rc;
+    do rc = dtoh_once(d, dst, src, n, st, async); while (rc == ORION_ERR_REDO);
+    return rc;
 }
 
 /* ---- device to device ------------------------------------------------------------------------- */

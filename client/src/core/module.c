@@ -62,19 +62,20 @@ static int load_on(orion_module *m, int dev, uint64_t *out) {
         rc = sess_call(s, ORV_MODULE_LOAD, m->image, m->size, &r, NULL, NULL);
     } else {
         /* larger than a frame: through the shared region, when there is one */
-        uint8_t *piece = region_alloc(s->region, 2 + m->size);
+        orion_region *rg = s->region; /* the piece goes back to this region even if the session resumes elsewhere */
+        uint8_t *piece = region_alloc(rg, 2 + m->size);
         uint64_t off;
         if (!piece) {
             sess_end(s);
             return core_fail(OR_INVALID_VALUE, "a module image of %zu bytes exceeds the connection's limit of %u bytes%s",
-                             m->size, s->max_payload, s->region ? " and the shared region's free space" : "");
+                             m->size, s->max_payload, rg ? " and the shared region's free space" : "");
         }
         piece[0] = (uint8_t)d->local;
         piece[1] = (uint8_t)(d->local >> 8);
         memcpy(piece + 2, m->image, m->size);
-        region_contains(s->region, piece, 1, &off);
+        region_contains(rg, piece, 1, &off);
         rc = sess_call_indirect(s, ORV_MODULE_LOAD, off, 2 + m->size, &r);
-        region_free(s->region, piece, 2 + m->size);
+        region_free(rg, piece, 2 + m->size);
     }
     if (rc == 0 && orv_res_handle(&r.result, out)) rc = core_fail(OR_UNKNOWN, "malformed MODULE_LOAD: %s", r.result.err);
     else if (rc && rc != ORION_ERR_LOST) {
@@ -90,7 +91,7 @@ int module_handle(orion_module *m, int dev, uint64_t *handle) {
     pthread_mutex_lock(&m->lock);
     int rc = OR_SUCCESS;
     if (m->state[dev] == MODULE_UNLOADED) {
-        rc = load_on(m, dev, &m->handle[dev]);
+        do rc = load_on(m, dev, &m->handle[dev]); while (rc == ORION_ERR_REDO); /* a resume under an INDIRECT load */
         m->state[dev] = rc ? MODULE_FAILED : MODULE_LOADED;
         m->load_error[dev] = rc;
     } else if (m->state[dev] == MODULE_FAILED) {

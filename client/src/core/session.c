@@ -3,17 +3,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "core/region.h"
 
+/* Internal: the transport failed (s->why says how); the caller resumes or gives up. */
+#define FAILED (-2)
+/* A replay log larger than this is acknowledged with a PING round trip before it grows further. */
+#define LOG_MAX_BYTES (32u << 20)
+#define LOG_MAX_ENTRIES 16384
+
+static __thread char why[512];
+
 static uint32_t next_seq(uint32_t s) { return s == UINT32_MAX ? 1 : s + 1; }
 
-static int lost(orion_session *s, const char *why) {
+/* Serial-number order (protocol §2.2): a after b. */
+static int after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+
+static int uses_region(uint16_t type, uint8_t flags) {
+    return type == ORV_COPY_HTOD_REGION || type == ORV_COPY_DTOH_REGION || (flags & ORV_INDIRECT);
+}
+
+static long long now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int lost(orion_session *s, const char *reason) {
     if (!s->broken) {
         s->broken = 1;
-        snprintf(s->broken_why, sizeof s->broken_why, "%s", why);
-        OLOG_E("lost the connection to Orion server %s at %s: %s", s->server, s->ch->endpoint, why);
+        snprintf(s->broken_why, sizeof s->broken_why, "%s", reason);
+        OLOG_E("lost the connection to Orion server %s at %s: %s", s->server, s->ch->endpoint, reason);
     }
     return ORION_ERR_LOST;
 }
@@ -26,6 +48,54 @@ static void keep_pending(orion_session *s, int32_t status, uint32_t seq, const c
     OLOG_D("asynchronous call %u failed with %d: %s", seq, status, msg);
 }
 
+/* ---- the replay log: asynchronous requests the server may not have handled yet ---------------- */
+
+static int log_add(orion_session *s, uint32_t seq, uint16_t type, const struct iovec *iov, int n) {
+    if (s->resume_ms <= 0) return 0;
+    if (s->log_count == s->log_cap) {
+        size_t cap = s->log_cap ? s->log_cap * 2 : 64;
+        replay_entry *l = realloc(s->log, cap * sizeof *l);
+        if (!l) return -1;
+        s->log = l;
+        s->log_cap = cap;
+    }
+    size_t len = 0;
+    for (int i = 0; i < n; i++) len += iov[i].iov_len;
+    uint8_t *copy = malloc(len);
+    if (!copy) return -1;
+    size_t at = 0;
+    for (int i = 0; i < n; i++) {
+        if (iov[i].iov_len) memcpy(copy + at, iov[i].iov_base, iov[i].iov_len);
+        at += iov[i].iov_len;
+    }
+    s->log[s->log_count++] = (replay_entry){seq, type, copy, len};
+    s->log_bytes += len;
+    return 0;
+}
+
+/* A reply to through (or a resume's lastHandledSeq) acknowledges every request up to it. */
+static void log_ack(orion_session *s, uint32_t through) {
+    size_t k = 0;
+    while (k < s->log_count && !after(s->log[k].seq, through)) {
+        s->log_bytes -= s->log[k].len;
+        free(s->log[k].frame);
+        k++;
+    }
+    if (k) {
+        memmove(s->log, s->log + k, (s->log_count - k) * sizeof *s->log);
+        s->log_count -= k;
+    }
+}
+
+static void log_drop_last(orion_session *s) {
+    if (!s->log_count) return;
+    replay_entry *e = &s->log[--s->log_count];
+    s->log_bytes -= e->len;
+    free(e->frame);
+}
+
+/* ---- frames ---------------------------------------------------------------------------------- */
+
 orv_writer *sess_begin(orion_session *s) {
     pthread_mutex_lock(&s->lock);
     orv_begin(&s->w);
@@ -34,35 +104,23 @@ orv_writer *sess_begin(orion_session *s) {
 
 void sess_end(orion_session *s) { pthread_mutex_unlock(&s->lock); }
 
-static int send_frame(orion_session *s, uint16_t type, uint8_t flags, uint32_t seq, const void *tail, size_t tail_len) {
-    if (s->broken) return ORION_ERR_LOST;
-    size_t payload = s->w.len - ORV_HEADER_SIZE + tail_len;
-    if (payload > s->max_payload) {
-        /* callers chunk their data; reaching this is a bug of the client, not of the program */
-        OLOG_E("internal: a %s frame of %zu payload bytes exceeds the connection's limit of %u", orv_type_name(type),
-               payload, s->max_payload);
-        return 1; /* CUDA_ERROR_INVALID_VALUE */
-    }
-    if (orv_finish(&s->w, type, flags, seq, s->id, tail_len)) return 2; /* out of memory */
-    struct iovec iov[2] = {{s->w.buf, s->w.len}, {(void *)tail, tail_len}};
-    char err[512];
-    if (s->ch->send(s->ch, iov, tail_len ? 2 : 1, err, sizeof err)) return lost(s, err);
+static int raw_send(orion_session *s, const struct iovec *iov, int n) {
+    if (s->ch->send(s->ch, iov, n, why, sizeof why)) return FAILED;
     return 0;
 }
 
-int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len) {
-    s->seq = next_seq(s->seq);
-    return send_frame(s, type, ORV_ASYNC, s->seq, tail, tail_len);
-}
-
-/* Reads frames until the reply to seq; error replies to other requests are latched. */
-static int await_reply(orion_session *s, uint16_t type, uint32_t seq, orv_reply *reply, sess_more_fn more, void *ctx) {
+/*
+ * Reads frames until the reply to seq. Error replies to earlier asynchronous requests are latched;
+ * every reply acknowledges what was sent before it. FAILED when the transport broke; ORION_ERR_LOST
+ * when the server broke the protocol (that is not resumed).
+ */
+static int await_raw(orion_session *s, uint16_t type, uint32_t seq, orv_reply *reply, sess_more_fn more, void *ctx) {
     for (;;) {
         const uint8_t *f;
         size_t n;
-        char err[512];
         uint32_t limit = s->id ? s->max_payload : ORV_HELLO_MAX_PAYLOAD;
-        if (s->ch->recv(s->ch, limit, &f, &n, err, sizeof err)) return lost(s, err);
+        if (s->ch->recv(s->ch, limit, &f, &n, why, sizeof why)) return FAILED;
+        char err[512];
         orv_header h;
         if (orv_header_read(f, n, limit, &h, err, sizeof err)) return lost(s, err);
         if (!(h.flags & ORV_REPLY) || (s->id && h.session != s->id)) {
@@ -73,11 +131,12 @@ static int await_reply(orion_session *s, uint16_t type, uint32_t seq, orv_reply 
         if (orv_reply_read(f + ORV_HEADER_SIZE, n - ORV_HEADER_SIZE, reply, err, sizeof err)) return lost(s, err);
         if (h.seq != seq) {
             /* only an error reply can answer a request sent without waiting */
-            if (reply->status == 0) {
+            if (reply->status == 0 || !after(seq, h.seq)) {
                 snprintf(err, sizeof err, "a reply to request %u arrived while waiting for %u", h.seq, seq);
                 return lost(s, err);
             }
             keep_pending(s, reply->status, h.seq, reply->message);
+            log_ack(s, h.seq);
             continue;
         }
         if (h.type != type) {
@@ -91,28 +150,204 @@ static int await_reply(orion_session *s, uint16_t type, uint32_t seq, orv_reply 
             if (more(ctx, &reply->result)) return lost(s, reply->result.failed ? reply->result.err : "a chunk out of range");
             continue;
         }
+        if (seq) { /* HELLO's seq 0 is outside the numbering */
+            log_ack(s, seq);
+            s->last_reply_seq = seq;
+        }
         if (reply->status) OLOG_D("%s %u refused with %d: %s", orv_type_name(type), seq, reply->status, reply->message);
         return reply->status;
     }
 }
 
-int sess_call(orion_session *s, uint16_t type, const void *tail, size_t tail_len, orv_reply *reply, sess_more_fn more,
-              void *ctx) {
+/* ---- resuming -------------------------------------------------------------------------------- */
+
+/*
+ * HELLO with RESUME on a fresh channel, then the unhandled asynchronous requests again. Returns
+ * the last request the server handled; -1 when the session cannot be resumed at all (err says
+ * why); -2 when this channel failed (another endpoint may do).
+ */
+static long resume_on(orion_session *s, orion_channel *ch, char *err, size_t errlen) {
+    /* the HELLO the session opened with, as a resume: flags, session and last reply patched in */
+    size_t plen = s->hello_w.len - ORV_HEADER_SIZE;
+    uint8_t frame[ORV_HEADER_SIZE + ORV_HELLO_MAX_PAYLOAD];
+    if (plen > ORV_HELLO_MAX_PAYLOAD) {
+        snprintf(err, errlen, "the HELLO is too large to resume with");
+        return -1;
+    }
+    memcpy(frame + ORV_HEADER_SIZE, s->hello_w.buf + ORV_HEADER_SIZE, plen);
+    uint8_t *p = frame + ORV_HEADER_SIZE;
+    p[2] = 1; /* RESUME */
+    for (int i = 0; i < 8; i++) p[3 + i] = (uint8_t)(s->id >> (8 * i));
+    for (int i = 0; i < 4; i++) p[11 + i] = (uint8_t)(s->last_reply_seq >> (8 * i));
+    orv_header h = {ORV_VERSION, 0, ORV_HELLO, 0, (uint32_t)plen, s->id};
+    orv_header_write(frame, &h);
+    orion_channel *old = s->ch;
+    s->ch = ch;
+    struct iovec iov = {frame, ORV_HEADER_SIZE + plen};
+    orv_reply r;
+    int rc = raw_send(s, &iov, 1);
+    if (rc == 0) rc = await_raw(s, ORV_HELLO, 0, &r, NULL, NULL);
+    if (rc == FAILED) {
+        snprintf(err, errlen, "%s", why);
+        ch->close(ch);
+        s->ch = old;
+        return -2;
+    }
+    if (rc) {
+        snprintf(err, errlen, rc == ORION_ERR_LOST ? "%s" : "the server refused to resume the session: %s",
+                 rc == ORION_ERR_LOST ? s->broken_why : r.message);
+        return -1;
+    }
+    orv_hello_ok ok;
+    if (orv_res_hello_ok(&r.result, &ok) || ok.session != s->id || !(ok.flags & 1)) {
+        snprintf(err, errlen, "the server's answer to the resume is not a resumed session: %s", r.result.err);
+        return -1;
+    }
+    uint64_t frame_limit = ch->max_frame - ORV_HEADER_SIZE;
+    s->max_payload = ok.max_payload < frame_limit ? ok.max_payload : (uint32_t)frame_limit;
+    /* a new connection has a new region (or none): pieces of the old one mean nothing to it */
+    s->region = ch->region ? region_create(ch->region, ch->region_size) : NULL;
+    s->region_epoch++;
+    log_ack(s, ok.last_handled_seq);
+    for (size_t i = 0; i < s->log_count; i++) {
+        orv_header eh;
+        char e2[256];
+        if (orv_header_read(s->log[i].frame, s->log[i].len, ORV_ABSOLUTE_MAX_PAYLOAD, &eh, e2, sizeof e2) == 0
+            && uses_region(eh.type, eh.flags)) {
+            snprintf(err, errlen, "queued copies between pinned memory and the device (request %u) were in flight when "
+                                  "the connection broke; the new connection's memory does not hold their data", eh.seq);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < s->log_count; i++) {
+        struct iovec e = {s->log[i].frame, s->log[i].len};
+        if (raw_send(s, &e, 1)) {
+            snprintf(err, errlen, "%s", why);
+            return -2; /* the log is intact: the next connection sends it all again */
+        }
+    }
+    return (long)ok.last_handled_seq;
+}
+
+/* Connects again and resumes; the last request the server handled, or -1 (the session is lost). */
+static long recover(orion_session *s) {
+    char reason[512];
+    snprintf(reason, sizeof reason, "%s", why);
+    if (s->resume_ms <= 0 || !s->connect || !s->endpoint_count) {
+        lost(s, reason);
+        return -1;
+    }
+    OLOG_W("the connection to Orion server %s at %s broke (%s); resuming the session", s->server, s->ch->endpoint, reason);
+    s->ch->close(s->ch);
+    long long start = now_ms(), deadline = start + s->resume_ms;
+    long backoff = 10;
+    char last[512];
+    snprintf(last, sizeof last, "%s", reason);
+    while (now_ms() < deadline) {
+        for (int i = 0; i < s->endpoint_count; i++) {
+            int k = (s->current_endpoint + i) % s->endpoint_count;
+            orion_channel *ch = s->connect(s->endpoints[k], last, sizeof last);
+            if (!ch) continue;
+            long handled = resume_on(s, ch, last, sizeof last);
+            if (handled == -1) {
+                lost(s, last);
+                return -1;
+            }
+            if (handled >= 0) {
+                s->current_endpoint = k;
+                s->resumes++;
+                OLOG_I("resumed the session with %s over %s after %lld ms (it had handled up to request %ld)", s->server,
+                       s->ch->endpoint, now_ms() - start, handled);
+                return handled;
+            }
+        }
+        struct timespec t = {0, backoff * 1000000L};
+        nanosleep(&t, NULL);
+        backoff = backoff * 2 > 200 ? 200 : backoff * 2;
+    }
+    char msg[800];
+    snprintf(msg, sizeof msg, "%s; could not resume within %d ms: %s", reason, s->resume_ms, last);
+    lost(s, msg);
+    return -1;
+}
+
+/* ---- calls ----------------------------------------------------------------------------------- */
+
+static int check_limit(orion_session *s, uint16_t type, size_t tail_len) {
+    size_t payload = s->w.len - ORV_HEADER_SIZE + tail_len;
+    if (payload <= s->max_payload) return 0;
+    /* callers chunk their data; reaching this is a bug of the client, not of the program */
+    OLOG_E("internal: a %s frame of %zu payload bytes exceeds the connection's limit of %u", orv_type_name(type), payload,
+           s->max_payload);
+    return 1; /* CUDA_ERROR_INVALID_VALUE */
+}
+
+static int flush_log(orion_session *s) {
+    orv_begin(&s->w);
+    orv_reply r;
+    int rc = sess_call(s, ORV_PING, NULL, 0, &r, NULL, NULL);
+    return rc == ORION_ERR_REDO ? 0 : rc;
+}
+
+int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len) {
+    if (s->broken) return ORION_ERR_LOST;
+    if (check_limit(s, type, tail_len)) return 1;
+    s->seq = next_seq(s->seq);
+    if (orv_finish(&s->w, type, ORV_ASYNC, s->seq, s->id, tail_len)) return 2; /* out of memory */
+    struct iovec iov[2] = {{s->w.buf, s->w.len}, {(void *)tail, tail_len}};
+    int n = tail_len ? 2 : 1;
+    int logged = log_add(s, s->seq, type, iov, n) == 0 && s->resume_ms > 0;
+    if (raw_send(s, iov, n) == FAILED) {
+        int region = uses_region(type, 0);
+        if (region && logged) log_drop_last(s); /* done again by the caller, on the new connection */
+        if (recover(s) < 0) return ORION_ERR_LOST;
+        if (region) return ORION_ERR_REDO;
+        if (!logged) return lost(s, "an asynchronous request could not be kept to be sent again");
+    }
+    if (s->log_bytes > LOG_MAX_BYTES || s->log_count > LOG_MAX_ENTRIES) return flush_log(s);
+    return 0;
+}
+
+static int call_frame(orion_session *s, uint16_t type, uint8_t flags, const void *tail, size_t tail_len, orv_reply *reply,
+                      sess_more_fn more, void *ctx) {
+    if (s->broken) return ORION_ERR_LOST;
+    if (check_limit(s, type, tail_len)) return 1;
     s->seq = next_seq(s->seq);
     uint32_t seq = s->seq;
-    int rc = send_frame(s, type, 0, seq, tail, tail_len);
-    if (rc) return rc;
-    return await_reply(s, type, seq, reply, more, ctx);
+    if (orv_finish(&s->w, type, flags, seq, s->id, tail_len)) return 2;
+    int region = uses_region(type, flags), send = 1;
+    for (;;) {
+        struct iovec iov[2] = {{s->w.buf, s->w.len}, {(void *)tail, tail_len}};
+        int rc = send ? raw_send(s, iov, tail_len ? 2 : 1) : 0;
+        if (rc == 0) rc = await_raw(s, type, seq, reply, send ? more : NULL, ctx);
+        if (rc != FAILED) return rc;
+        uint64_t epoch = s->region_epoch;
+        long handled = recover(s);
+        if (handled < 0) return ORION_ERR_LOST;
+        if (region && s->region_epoch != epoch) return ORION_ERR_REDO;
+        if (after(seq, (uint32_t)handled)) {
+            send = 1; /* the server never saw it: the same request again */
+        } else if (more) {
+            /* handled, but a data reply is not kept by the server: ask again */
+            s->seq = next_seq(s->seq);
+            seq = s->seq;
+            orv_finish(&s->w, type, flags, seq, s->id, tail_len);
+            send = 1;
+        } else {
+            send = 0; /* handled: the server sends its kept reply right after HELLO_OK */
+        }
+    }
+}
+
+int sess_call(orion_session *s, uint16_t type, const void *tail, size_t tail_len, orv_reply *reply, sess_more_fn more,
+              void *ctx) {
+    return call_frame(s, type, 0, tail, tail_len, reply, more, ctx);
 }
 
 int sess_call_indirect(orion_session *s, uint16_t type, uint64_t off, uint64_t len, orv_reply *reply) {
     orv_begin(&s->w);
     orv_req_indirect(&s->w, off, len);
-    s->seq = next_seq(s->seq);
-    uint32_t seq = s->seq;
-    int rc = send_frame(s, type, ORV_INDIRECT, seq, NULL, 0);
-    if (rc) return rc;
-    return await_reply(s, type, seq, reply, NULL, NULL);
+    return call_frame(s, type, ORV_INDIRECT, NULL, 0, reply, NULL, NULL);
 }
 
 int sess_take_pending(orion_session *s) {
@@ -137,15 +372,19 @@ orion_session *sess_open(orion_channel *ch, const orv_hello *hello, int32_t *sta
     s->max_payload = ORV_HELLO_MAX_PAYLOAD;
     snprintf(s->server, sizeof s->server, "?");
     orv_writer_init(&s->w);
-    orv_begin(&s->w);
-    orv_req_hello(&s->w, hello);
-    orv_reply r;
+    orv_writer_init(&s->hello_w);
+    orv_begin(&s->hello_w);
+    orv_req_hello(&s->hello_w, hello);
     /* HELLO is outside the session's numbering: it goes with seq 0 and its reply echoes that */
-    int rc = send_frame(s, ORV_HELLO, 0, 0, NULL, 0);
-    if (!rc) rc = await_reply(s, ORV_HELLO, 0, &r, NULL, NULL);
+    orv_finish(&s->hello_w, ORV_HELLO, 0, 0, 0, 0);
+    struct iovec iov = {s->hello_w.buf, s->hello_w.len};
+    orv_reply r;
+    int rc = s->hello_w.failed ? 2 : raw_send(s, &iov, 1);
+    if (rc == 0) rc = await_raw(s, ORV_HELLO, 0, &r, NULL, NULL);
     if (rc) {
-        *status = rc;
-        if (rc == ORION_ERR_LOST) snprintf(err, errlen, "%s", s->broken_why);
+        *status = rc == FAILED ? ORION_ERR_LOST : rc;
+        if (rc == FAILED) snprintf(err, errlen, "%s", why);
+        else if (rc == ORION_ERR_LOST) snprintf(err, errlen, "%s", s->broken_why);
         else snprintf(err, errlen, "%s", r.message);
         goto fail;
     }
@@ -165,9 +404,20 @@ orion_session *sess_open(orion_channel *ch, const orv_hello *hello, int32_t *sta
 fail:
     ch->close(ch);
     orv_writer_free(&s->w);
+    orv_writer_free(&s->hello_w);
     pthread_mutex_destroy(&s->lock);
     free(s);
     return NULL;
+}
+
+void sess_set_resume(orion_session *s, const char *const *endpoints, int count, int current, sess_connect_fn connect,
+                     int resume_ms) {
+    s->endpoint_count = 0;
+    for (int i = 0; i < count && i < SESSION_ENDPOINTS; i++)
+        snprintf(s->endpoints[s->endpoint_count++], sizeof s->endpoints[0], "%s", endpoints[i]);
+    s->current_endpoint = current >= 0 && current < s->endpoint_count ? current : 0;
+    s->connect = connect;
+    s->resume_ms = resume_ms;
 }
 
 void sess_close(orion_session *s, int lock_wait) {
@@ -177,6 +427,7 @@ void sess_close(orion_session *s, int lock_wait) {
         return;
     }
     if (!s->broken) {
+        s->resume_ms = 0; /* at the end, a broken connection is not worth waiting for */
         orv_begin(&s->w);
         orv_reply r;
         int rc = sess_call(s, ORV_GOODBYE, NULL, 0, &r, NULL, NULL);

@@ -5,6 +5,11 @@
  *
  * A call holds the session's lock from sess_begin to sess_end: frames of one call go out
  * together and the reply's bytes (which live in the channel's buffer) stay valid until sess_end.
+ *
+ * When the connection breaks, the session connects again (through each of its endpoints in
+ * turn), resumes (HELLO with RESUME), sends again the asynchronous requests the server had not
+ * handled (it keeps them until a reply acknowledges them), and the interrupted call carries on:
+ * the program does not notice (§5.3).
  */
 #ifndef ORION_SESSION_H
 #define ORION_SESSION_H
@@ -15,10 +20,26 @@
 #include "net/channel.h"
 #include "wire/wire.h"
 
-/* A lost connection: every later call on the session fails with this CUresult. */
+/* A lost connection that could not be resumed: every later call on the session fails with this CUresult. */
 #define ORION_ERR_LOST 46 /* CUDA_ERROR_DEVICE_UNAVAILABLE */
+/* A call that used the shared region was interrupted and the session resumed on another connection
+ * (with another region, or none): the caller does its operation again from the start. */
+#define ORION_ERR_REDO (-3)
+
+#define SESSION_ENDPOINTS 2
 
 struct orion_region;
+struct orion_session;
+
+/* Opens a fresh channel to an endpoint (for resuming); NULL with the reason in err. */
+typedef orion_channel *(*sess_connect_fn)(const char *endpoint, char *err, size_t errlen);
+
+typedef struct replay_entry {
+    uint32_t seq;
+    uint16_t type;
+    uint8_t *frame;              /* the whole frame as sent (header, payload, tail) */
+    size_t len;
+} replay_entry;
 
 typedef struct orion_session {
     pthread_mutex_t lock;
@@ -35,6 +56,18 @@ typedef struct orion_session {
     uint32_t pending_seq;
     char pending_message[512];
     struct orion_region *region; /* shm only: the payload region's allocator */
+
+    /* resuming */
+    char endpoints[SESSION_ENDPOINTS][512];
+    int endpoint_count, current_endpoint;
+    sess_connect_fn connect;
+    int resume_ms;               /* how long to try; 0 disables resuming */
+    orv_writer hello_w;          /* the HELLO's payload, kept to resume with */
+    uint32_t last_reply_seq;
+    replay_entry *log;           /* asynchronous requests not acknowledged yet */
+    size_t log_count, log_cap, log_bytes;
+    int resumes;
+    uint64_t region_epoch;       /* changes whenever the session's region does */
 } orion_session;
 
 /*
@@ -44,11 +77,16 @@ typedef struct orion_session {
  */
 orion_session *sess_open(orion_channel *ch, const orv_hello *hello, int32_t *status, char *err, size_t errlen);
 
+/* Where to reconnect, in order of preference (the endpoint in use first), and how. */
+void sess_set_resume(orion_session *s, const char *const *endpoints, int count, int current, sess_connect_fn connect,
+                     int resume_ms);
+
 /* Locks the session and starts a request in s->w; write the payload with orv_req_*. */
 orv_writer *sess_begin(orion_session *s);
 void sess_end(orion_session *s);
 
-/* Sends the request without waiting (ASYNC). 0 or ORION_ERR_LOST. */
+/* Sends the request without waiting (ASYNC). 0, ORION_ERR_LOST, or ORION_ERR_REDO (a request
+ * that uses the region, when the session resumed on another connection before it went out). */
 int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len);
 
 /* Called for each frame of a multi-frame reply but the last (COPY_DTOH chunks); non-zero aborts. */
@@ -56,8 +94,8 @@ typedef int (*sess_more_fn)(void *ctx, orv_reader *result);
 
 /*
  * Sends the request and waits for its reply. Returns the reply's CUDA status (0 on success, with
- * reply->result ready to read), or ORION_ERR_LOST. A latched asynchronous error the reply
- * carries is kept for sess_take_pending.
+ * reply->result ready to read), ORION_ERR_LOST, or ORION_ERR_REDO. A latched asynchronous error
+ * the reply carries is kept for sess_take_pending.
  */
 int sess_call(orion_session *s, uint16_t type, const void *tail, size_t tail_len, orv_reply *reply, sess_more_fn more,
               void *ctx);

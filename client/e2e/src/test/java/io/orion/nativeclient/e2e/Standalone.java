@@ -62,6 +62,8 @@ final class Standalone implements AutoCloseable {
         writeConfig("io.orion.transport.tcp", "port=\"" + tcpPort + "\"", "bindAddress=\"127.0.0.1\"");
         writeConfig("io.orion.transport.shm", "directory=\"" + shmDir + "\"", "regionMiB=\"64\"");
         writeConfig("io.orion.backend.host", "devices=\"" + DEVICES + "\"", "memoryMiB=\"1024\"");
+        // the tests also use the server without a controller (ORION_SERVER), which needs automatic grants
+        writeConfig("io.orion.server", "autoGrant=\"true\"");
         Path jar = Path.of(System.getProperty("orion.launcher.dir"), "target", "standalone.jar");
         if (!Files.exists(jar)) throw new AssertionError(jar + " is missing: build the launcher first (bin/build)");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
