@@ -11,8 +11,10 @@ int main() {
     CHECK(cudaRuntimeGetVersion(&runtime));
     CHECK(cudaDriverGetVersion(&driver));
     EXPECT(runtime >= 13000 && driver >= runtime, "runtime %d, driver %d", runtime, driver);
-    std::printf("runtime version %d.%d\n", runtime / 1000, runtime % 1000 / 10);
-    std::fprintf(stderr, "driver version %d.%d, %d device(s)\n", driver / 1000, driver % 1000 / 10, count);
+    // the major version is what a program is built for; the minor one depends on the installation
+    std::printf("runtime major version %d\n", runtime / 1000);
+    std::fprintf(stderr, "runtime version %d.%d, driver version %d.%d, %d device(s)\n", runtime / 1000, runtime % 1000 / 10,
+                 driver / 1000, driver % 1000 / 10, count);
     for (int d = 0; d < count; d++) {
         CHECK(cudaSetDevice(d));
         int current = -1;
