@@ -19,6 +19,8 @@ record AllocationAnswers(String resourceName, String controller, String libHostP
         if (defaultRatio > 0) b.putEnvs("ORION_RATIO", Integer.toString(defaultRatio));
         if (!libHostPath.isBlank()) {
             b.addMounts(Mount.newBuilder().setHostPath(libHostPath).setContainerPath(libContainerPath).setReadOnly(true));
+            // orion-run finds the libraries here; LD_LIBRARY_PATH serves programs started without it
+            b.putEnvs("ORION_CLIENT_LIB", libContainerPath);
             if (setLibraryPath) b.putEnvs("LD_LIBRARY_PATH", libContainerPath);
         }
         if (!shmHostPath.isBlank())

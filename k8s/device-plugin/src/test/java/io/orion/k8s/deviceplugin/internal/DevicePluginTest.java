@@ -72,6 +72,7 @@ class DevicePluginTest {
                 assertEquals("orion-controller.orion:9123", c.getEnvsOrThrow("ORION_CONTROLLER"));
                 assertEquals("2", c.getEnvsOrThrow("ORION_VGPU"));
                 assertEquals("/usr/lib/orion", c.getEnvsOrThrow("LD_LIBRARY_PATH"));
+                assertEquals("/usr/lib/orion", c.getEnvsOrThrow("ORION_CLIENT_LIB"));
                 assertFalse(c.containsEnvs("ORION_GMEM"), "left to the pod");
                 Mount lib = c.getMounts(0);
                 assertEquals("/usr/lib/orion", lib.getHostPath());
