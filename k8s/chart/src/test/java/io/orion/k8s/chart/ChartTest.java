@@ -87,9 +87,9 @@ class ChartTest {
     }
 
     @ParameterizedTest
-    @CsvSource({OLD + ",,virtaitech.com/gpu,orion-scheduler,23", NEW + ",,virtaitech.com/gpu,orion-scheduler,23",
-                OLD + ",values-minimal.yaml,example.com/vgpu,my-vgpu-scheduler,16",
-                NEW + ",values-minimal.yaml,example.com/vgpu,my-vgpu-scheduler,16"})
+    @CsvSource({OLD + ",,virtaitech.com/gpu,orion-scheduler,24", NEW + ",,virtaitech.com/gpu,orion-scheduler,24",
+                OLD + ",values-minimal.yaml,example.com/vgpu,my-vgpu-scheduler,17",
+                NEW + ",values-minimal.yaml,example.com/vgpu,my-vgpu-scheduler,17"})
     void renderedObjectsMatchTheKubernetesSchemas(String kubeVersion, String values, String resource, String scheduler,
                                                   int objects) throws Exception {
         values = values == null ? "" : values;
