@@ -67,7 +67,7 @@ final class GoldenSamples {
                 Reply.ok(new SessionCalls.HelloOk(1, true, SESSION, 118, 1 << 20, 1, "orion-server 0.1.0")),
                 MessageType.HELLO.code()));
         s.add(new Sample(f, "HELLO refused: unknown vGPU", Wire.FLAG_REPLY, 1, 0,
-                Reply.error(400, "vGPU vgpu-zz is not granted to this server"), MessageType.HELLO.code()));
+                Reply.error(101, "vGPU vgpu-zz is not granted to this server"), MessageType.HELLO.code()));
         s.add(req(f, "PING with 8 bytes", 9, new SessionCalls.Ping(bytes(1, 2, 3, 4, 5, 6, 7, 8))));
         s.add(ok(f, "PONG echoing them", MessageType.PING, 9, new SessionCalls.Pong(bytes(1, 2, 3, 4, 5, 6, 7, 8))));
         s.add(req(f, "GOODBYE", 200, new SessionCalls.Goodbye()));

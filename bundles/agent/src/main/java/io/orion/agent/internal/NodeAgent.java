@@ -91,6 +91,9 @@ public final class NodeAgent implements PoolListener, PlatformListener {
     /** One heartbeat (registering first when needed), then the next one after the controller's interval. */
     private void tick() {
         try {
+            // What the node offers may change without a selection change (a transport that could not
+            // listen at first and now does): describe the node again whenever it differs.
+            if (registered.get() && !NodeIdentity.of(config, platform, httpPort).equals(identity)) registered.set(false);
             if (!registered.get()) register();
             var report = UsageReport.of(server, platform.activeBackend().orElse(null), grants.allocationOf());
             grants.reconcile(controller.heartbeat(identity.name(), report));
