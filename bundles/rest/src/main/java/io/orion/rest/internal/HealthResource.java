@@ -27,7 +27,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /**
  * {@code GET /health}: 200 when the runtime can do its job, 503 with the reasons when it cannot
- * (a controller without a policy, a server without a backend or transport).
+ * (a controller role without a policy or pool, a server role without a backend).
  */
 @Component(service = HealthResource.class)
 @JaxrsResource
@@ -68,7 +68,11 @@ public final class HealthResource {
         String backend = inUse(platform, PluginKind.BACKEND);
         List<String> transports = platform.plugins(PluginKind.TRANSPORT).stream().filter(PluginInfo::inUse).map(PluginInfo::name).toList();
         List<String> problems = new ArrayList<>();
-        boolean controller = !role.equals("server"), server = !role.equals("controller");
+        // what the role has to do decides what it needs: the controller roles (controller,
+        // controller-k8s, standalone) a policy and the pool; the server roles a backend; the others
+        // (device plugin, scheduler, helper, monitor) only a running core
+        boolean controller = role.equals("standalone") || role.startsWith("controller");
+        boolean server = role.equals("standalone") || role.startsWith("server");
         if (controller && policy.isEmpty()) problems.add("no scheduling policy is installed");
         if (controller && !hasPool) problems.add("the pool is not available (is its state store installed and open? see the log)");
         if (server && backend.isEmpty()) problems.add("no GPU backend is installed");
