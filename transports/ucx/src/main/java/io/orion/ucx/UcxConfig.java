@@ -47,6 +47,17 @@ public record UcxConfig(Map<String, String> settings) {
         return new UcxConfig(m);
     }
 
+    /**
+     * Parses a list of {@code NAME=VALUE} entries separated by semicolons (values hold commas), as
+     * clients take it from the {@value #CLIENT_PROPERTY} system property.
+     */
+    public static UcxConfig parseList(String list) {
+        return parse(list == null ? new String[0] : list.split(";"));
+    }
+
+    /** System property with a client's UCX settings, e.g. {@code TLS=rc_x,sm;NET_DEVICES=mlx5_0:1}. */
+    public static final String CLIENT_PROPERTY = "orion.ucx.settings";
+
     /** The settings with Orion's addition (see the class comment). */
     public Map<String, String> effective() {
         Map<String, String> m = new LinkedHashMap<>(settings);

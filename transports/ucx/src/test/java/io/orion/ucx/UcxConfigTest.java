@@ -17,6 +17,12 @@ class UcxConfigTest {
     }
 
     @Test
+    void aClientListIsSplitAtSemicolons() {
+        assertEquals(Map.of("TLS", "shm,self", "NET_DEVICES", "lo"), UcxConfig.parseList("TLS=shm,self; NET_DEVICES=lo;").settings());
+        assertEquals(Map.of(), UcxConfig.parseList(null).settings());
+    }
+
+    @Test
     void aBadEntryIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UcxConfig.parse("TLS"));
         assertTrue(e.getMessage().contains("'TLS' is not NAME=VALUE"), e.getMessage());

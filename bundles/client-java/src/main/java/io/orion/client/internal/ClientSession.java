@@ -112,8 +112,18 @@ public final class ClientSession implements VgpuSession {
         long spin = options.busyPoll() ? -1 : options.spinMicros() * 1000L;
         return switch (e.scheme()) {
             case "tcp" -> TcpChannel.connect(e, options.connectTimeout(), spin);
+            case "rdma" -> rdma(e, spin);
             default -> ShmChannel.connect(e, options.shmRegionMiB(), new WaitPolicy(spin, 100_000_000L));
         };
+    }
+
+    /** rdma needs UCX's Java binding, which a framework leaves unwired where io.orion.ucx is missing (an optional import). */
+    private Channel rdma(Endpoint e, long spin) throws IOException {
+        try {
+            return RdmaChannel.connect(e, options.shmRegionMiB(), options.connectTimeout(), spin);
+        } catch (NoClassDefFoundError missing) {
+            throw new IOException("rdma needs UCX's Java binding (bundle io.orion.ucx), which is not there: " + missing.getMessage());
+        }
     }
 
     /** Sends a HELLO on a fresh channel and reads its reply. */

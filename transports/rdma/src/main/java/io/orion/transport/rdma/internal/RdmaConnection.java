@@ -2,7 +2,6 @@ package io.orion.transport.rdma.internal;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -61,7 +60,6 @@ final class RdmaConnection implements Connection {
     private final long spinNanos;
     private final UcpWorker worker;
     private final UcpEndpoint ep;
-    private final Arena arena;
     private final MemorySegment region;
     private final UcpMemory registration;
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -78,7 +76,7 @@ final class RdmaConnection implements Connection {
     private ByteBuffer out = ByteBuffer.allocateDirect(64 << 10); // under sendLock
 
     private RdmaConnection(RdmaTransport transport, SocketChannel rendezvous, String peer, RdmaSettings s, UcpWorker worker,
-                           byte[] clientAddress, Arena arena, MemorySegment region, UcpMemory registration) {
+                           byte[] clientAddress, MemorySegment region, UcpMemory registration) {
         this.transport = transport;
         this.rendezvous = rendezvous;
         this.peer = peer;
@@ -86,7 +84,6 @@ final class RdmaConnection implements Connection {
         this.busyPoll = s.busyPoll();
         this.spinNanos = s.spinMicros() * 1000L;
         this.worker = worker;
-        this.arena = arena;
         this.region = region;
         this.registration = registration;
         this.ep = worker.newEndpoint(new UcpEndpointParams().setUcpAddress(direct(clientAddress)).setPeerErrorHandlingMode()
@@ -100,7 +97,6 @@ final class RdmaConnection implements Connection {
      */
     static RdmaConnection accept(RdmaTransport t, SocketChannel c, UcpContext ctx, RdmaSettings s) {
         UcpWorker worker = null;
-        Arena arena = null;
         UcpMemory mem = null;
         RdmaConnection conn = null;
         try {
@@ -119,20 +115,18 @@ final class RdmaConnection implements Connection {
             worker = ctx.newWorker(new UcpWorkerParams().requestThreadSafety().requestWakeupTagRecv().requestWakeupRX().requestWakeupTX());
             MemorySegment region = null;
             if (rma) {
-                arena = Arena.ofShared();
-                region = arena.allocate((long) mib << 20, 4096);
                 try {
-                    mem = ctx.memoryMap(new UcpMemMapParams().setAddress(region.address()).setLength(region.byteSize()));
+                    // UCX allocates it: memory every transport can reach remotely, shared memory included
+                    // (memory of our own would be remote-accessible over RDMA devices, not over UCX's shm)
+                    mem = ctx.memoryMap(new UcpMemMapParams().allocate().setLength((long) mib << 20));
+                    region = MemorySegment.ofAddress(mem.getAddress()).reinterpret(mem.getLength());
                 } catch (UcxException e) {
                     // e.g. a memlock limit on a real HCA: the connection still works, with data in messages
-                    LOG.warn("rdma {}: cannot register a {} MiB region with UCX ({}); this connection moves its data in messages",
+                    LOG.warn("rdma {}: cannot allocate a registered {} MiB region with UCX ({}); this connection moves its data in messages",
                             peer, mib, e.getMessage());
-                    arena.close();
-                    arena = null;
-                    region = null;
                 }
             }
-            conn = new RdmaConnection(t, c, peer, s, worker, req.workerAddress(), arena, region, mem);
+            conn = new RdmaConnection(t, c, peer, s, worker, req.workerAddress(), region, mem);
             RdmaHandshake.Response ok = mem == null
                     ? RdmaHandshake.Response.ok(0, s.maxFrameBytes(), 0, 0, new byte[0], bytes(worker.getAddress()))
                     : RdmaHandshake.Response.ok(RdmaHandshake.RMA, s.maxFrameBytes(), region.address(), region.byteSize(),
@@ -154,7 +148,6 @@ final class RdmaConnection implements Connection {
             }
             if (mem != null) mem.deregister();
             if (worker != null) worker.close();
-            if (arena != null) arena.close();
             return null;
         }
     }
@@ -324,7 +317,7 @@ final class RdmaConnection implements Connection {
         }
     }
 
-    /** Frees the endpoint, the registration, the worker and the region, in that order. */
+    /** Frees the endpoint, the region with its registration, and the worker, in that order. */
     private void teardown() {
         synchronized (guard) {
             workerGone = true;
@@ -334,14 +327,13 @@ final class RdmaConnection implements Connection {
             UcpRequest r = ep.closeNonBlockingForce();
             long deadline = System.nanoTime() + ENDPOINT_CLOSE_NANOS;
             while (r != null && !r.isCompleted() && System.nanoTime() < deadline) progress();
-            if (registration != null) registration.deregister();
+            if (registration != null) registration.deregister(); // frees the region too: UCX allocated it
             worker.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("rdma {}: releasing UCX resources: {}", peer, e.toString());
         } finally {
             sendLock.unlock();
         }
-        if (arena != null) arena.close();
         try {
             rendezvous.close();
         } catch (IOException ignored) {
