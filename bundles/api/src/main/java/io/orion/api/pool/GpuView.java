@@ -9,16 +9,25 @@ package io.orion.api.pool;
  * @param usedMemoryMiB  memory held by vGPUs on this GPU
  * @param usedRatio      compute share held by vGPUs on this GPU, in percent (0–100)
  * @param vgpuCount      number of vGPUs on this GPU
+ * @param freeMemoryMiB  memory left (derived)
+ * @param freeRatio      compute ratio left, percent (derived)
+ * @param freeSlots      vGPU slots left (derived)
  */
-public record GpuView(GpuSpec spec, String node, int index, long usedMemoryMiB, int usedRatio, int vgpuCount) {
+public record GpuView(GpuSpec spec, String node, int index, long usedMemoryMiB, int usedRatio, int vgpuCount,
+                      long freeMemoryMiB, int freeRatio, int freeSlots) {
+    public GpuView {
+        // Derived, never taken from the caller; kept in the record so that a policy scanning
+        // thousands of GPUs reads them without following the spec.
+        freeMemoryMiB = spec.memoryMiB() - usedMemoryMiB;
+        freeRatio = 100 - usedRatio;
+        freeSlots = spec.vgpuSlots() - vgpuCount;
+    }
+
+    public GpuView(GpuSpec spec, String node, int index, long usedMemoryMiB, int usedRatio, int vgpuCount) {
+        this(spec, node, index, usedMemoryMiB, usedRatio, vgpuCount, 0, 0, 0);
+    }
 
     public String uuid() { return spec.uuid(); }
-
-    public long freeMemoryMiB() { return spec.memoryMiB() - usedMemoryMiB; }
-
-    public int freeRatio() { return 100 - usedRatio; }
-
-    public int freeSlots() { return spec.vgpuSlots() - vgpuCount; }
 
     /** True when one more vGPU of this memory and ratio fits here. */
     public boolean fits(long memoryMiB, int ratio) {
