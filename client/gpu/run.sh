@@ -97,8 +97,10 @@ home="$work/platform"
 shm_dir=$(mktemp -d /dev/shm/orion-gpu-XXXXXX)
 http_port=$(free_port); tcp_port=$(free_port); console_port=$(free_port)
 mkdir -p "$home/config/io/orion/transport" "$home/deploy"
-printf 'service.pid="io.orion.transport.tcp"\nport="%s"\nbindAddress="127.0.0.1"\n' "$tcp_port" > "$home/config/io/orion/transport/tcp.config"
-printf 'service.pid="io.orion.transport.shm"\ndirectory="%s"\n' "$shm_dir" > "$home/config/io/orion/transport/shm.config"
+# busy polling on both transports: the setting for latency-sensitive nodes (docs/remoting.md), which
+# the latency targets of DESIGN.md §11 assume; it costs the server a core per poller
+printf 'service.pid="io.orion.transport.tcp"\nport="%s"\nbindAddress="127.0.0.1"\nbusyPoll=B"true"\n' "$tcp_port" > "$home/config/io/orion/transport/tcp.config"
+printf 'service.pid="io.orion.transport.shm"\ndirectory="%s"\nbusyPoll=B"true"\n' "$shm_dir" > "$home/config/io/orion/transport/shm.config"
 "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Dgosh.args=--nointeractive \
   -Dorion.role=standalone -Dorion.home="$home" -Dorg.osgi.service.http.port="$http_port" -Dorion.console.port="$console_port" \
   -Dfelix.fileinstall.dir="$home/deploy" -Dfelix.cm.dir="$home/config" -Dorg.osgi.framework.storage="$home/cache" \
