@@ -51,6 +51,7 @@ public record RdmaSettings(String bindAddress, int port, String advertisedHost, 
         return new RdmaSettings(bindAddress, p, advertisedHost, rma, regionMiB, maxRegionMiB, busyPoll, spinMicros, maxFrameBytes, ucx);
     }
 
+    /** Binds the rendezvous to {@code a} and advertises it as the host (loopback tests, the benchmark). */
     public RdmaSettings withBindAddress(String a) {
         return new RdmaSettings(a, port, a, rma, regionMiB, maxRegionMiB, busyPoll, spinMicros, maxFrameBytes, ucx);
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.orion.api.transport.ConnectionAcceptor;
 import io.orion.api.transport.Transport;
@@ -35,6 +36,8 @@ public final class RdmaTransport implements Transport {
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
     private final Set<RdmaConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ReentrantReadWriteLock contextInUse = new ReentrantReadWriteLock();
+    private final Set<SocketChannel> handshaking = ConcurrentHashMap.newKeySet();
     private volatile RdmaSettings settings;
     private ServerSocketChannel listener;
     private UcpContext context;
@@ -100,18 +103,25 @@ public final class RdmaTransport implements Transport {
     }
 
     private void handshake(SocketChannel c, UcpContext ctx, Watchdog dog, ConnectionAcceptor acceptor) {
-        RdmaConnection conn = RdmaConnection.accept(this, c, ctx, settings);
-        if (conn == null) return;
-        synchronized (this) {
-            if (context != ctx) { // the transport closed (or moved) during the handshake
-                conn.closeByTransport();
-                conn.startClosed();
-                return;
+        contextInUse.readLock().lock(); // close() must not release the context while this makes a worker of it
+        handshaking.add(c);
+        try {
+            RdmaConnection conn = RdmaConnection.accept(this, c, ctx, settings);
+            if (conn == null) return;
+            synchronized (this) {
+                if (context != ctx) { // the transport closed (or moved) during the handshake
+                    conn.closeByTransport();
+                    conn.startClosed();
+                    return;
+                }
+                connections.add(conn);
             }
-            connections.add(conn);
+            dog.watch(conn);
+            conn.start(acceptor);
+        } finally {
+            handshaking.remove(c);
+            contextInUse.readLock().unlock();
         }
-        dog.watch(conn);
-        conn.start(acceptor);
     }
 
     void forget(RdmaConnection c) {
@@ -141,13 +151,26 @@ public final class RdmaTransport implements Transport {
             open = List.copyOf(connections);
         }
         for (RdmaConnection c : open) c.closeByTransport();
+        for (SocketChannel c : List.copyOf(handshaking)) {
+            try {
+                c.close(); // a client still in its handshake gets no connection of a closed transport
+            } catch (IOException e) {
+                LOG.debug("rdma: closing a handshake: {}", e.getMessage());
+            }
+        }
         // UCX aborts the process when a context goes while a worker or registration of it lives:
-        // only release it once every connection has torn down its own.
-        boolean drained = true;
-        for (RdmaConnection c : open) drained &= c.awaitTeardown(DRAIN);
-        dog.close();
-        if (drained) ctx.close();
-        else LOG.error("rdma: a connection did not finish within {} s (its handler is busy); its UCX context is left open", DRAIN.toSeconds());
+        // wait for handshakes in flight (at most their 5 s timeout; they see the transport closed
+        // and undo themselves), then release it once every connection has torn down its own.
+        contextInUse.writeLock().lock();
+        try {
+            boolean drained = true;
+            for (RdmaConnection c : open) drained &= c.awaitTeardown(DRAIN);
+            dog.close();
+            if (drained) ctx.close();
+            else LOG.error("rdma: a connection did not finish within {} s (its handler is busy); its UCX context is left open", DRAIN.toSeconds());
+        } finally {
+            contextInUse.writeLock().unlock();
+        }
     }
 
     /** New settings apply to new connections; an address, port or UCX change moves the listener (clients resume). */

@@ -157,6 +157,23 @@ class RdmaTransportTest {
     }
 
     @Test
+    void closingDuringAHandshakeDoesNotWaitForTheClient() throws Exception {
+        try (var s = java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress("127.0.0.1", port))) {
+            s.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            Thread.sleep(200); // the server is now waiting for the rest of the request
+            long t0 = System.nanoTime();
+            transport.close();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 2000, "close took " + ms + " ms");
+            assertEquals(-1, s.read(ByteBuffer.allocate(1)), "the half-done handshake is ended");
+        }
+        open(); // and the transport opens again, with a fresh UCX context
+        try (HandMadeClient c = new HandMadeClient(port, 0, false, SHM)) {
+            assertEquals(pattern(64, 3), c.roundTrip(pattern(64, 3)));
+        }
+    }
+
+    @Test
     void aClientThatNeverFinishesTheHandshakeIsDropped() throws Exception {
         try (var s = java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress("127.0.0.1", port))) {
             s.write(ByteBuffer.wrap(new byte[] {1, 2, 3})); // a few bytes of a request, then nothing
