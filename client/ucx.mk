@@ -18,7 +18,7 @@ CC ?= gcc
 WERROR ?=
 U = $(OUT)/ucx
 CFLAGS_UCX = -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fno-strict-aliasing -Wall -Wextra -Wno-unused-parameter -Wshadow \
-             -Wstrict-prototypes -Wmissing-prototypes -Wno-format-truncation -fvisibility=hidden $(WERROR) -Isrc
+             -Wstrict-prototypes -Wmissing-prototypes -Wno-format-truncation -Wno-deprecated-declarations -fvisibility=hidden $(WERROR) -Isrc
 # UCX's libraries: linked by their versioned names (a runtime-only install has no libucp.so)
 UCX_LDFLAGS = $(if $(UCX_LIB),-L$(UCX_LIB) -Wl$(comma)-rpath-link$(comma)$(UCX_LIB),) -l:libucp.so.0 -l:libuct.so.0 -l:libucs.so.0
 comma = ,
