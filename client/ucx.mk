@@ -23,10 +23,11 @@ CFLAGS_UCX = -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fno-strict-aliasing -Wall -Wex
 UCX_LDFLAGS = $(if $(UCX_LIB),-L$(UCX_LIB) -Wl$(comma)-rpath-link$(comma)$(UCX_LIB),) -l:libucp.so.0 -l:libuct.so.0 -l:libucs.so.0
 comma = ,
 
-PLUGIN_SRC = src/ucx/transport_ucx.c src/ucx/ucx_devices.c src/ucx/region_sync.c src/ucx/rdma_handshake.c
+PLUGIN_SRC = src/ucx/transport_ucx.c src/ucx/ucx_devices.c src/ucx/region_sync.c src/ucx/rdma_handshake.c src/ucx/rdma_decide.c
 # what the core compiles in (no UCX), and the parts of the core the tests use with it
 CORE_SIDE = src/ucx/rdma_loader.c src/ucx/rdma_decide.c
-CORE_PARTS = src/core/session.c src/core/region.c src/core/config.c src/common/ini.c src/common/log.c src/wire/wire.c
+LOADER_PARTS = src/core/config.c src/common/ini.c src/common/log.c
+SESSION_PARTS = src/core/session.c src/core/region.c src/wire/wire.c
 UNIT_TESTS = test_region_sync test_rdma_handshake test_rdma_decide
 HEADERS = $(wildcard src/ucx/*.h) src/net/channel.h src/wire/wire.h src/core/session.h src/core/region.h
 
@@ -51,14 +52,14 @@ $(U)/tests/test_rdma_handshake: tests/ucx/test_rdma_handshake.c src/ucx/rdma_han
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_UCX) -Itests -o $@ tests/ucx/test_rdma_handshake.c src/ucx/rdma_handshake.c tests/check.c
 
-$(U)/tests/test_rdma_decide: tests/ucx/test_rdma_decide.c $(CORE_SIDE) $(CORE_PARTS) tests/check.c $(HEADERS)
+$(U)/tests/test_rdma_decide: tests/ucx/test_rdma_decide.c $(CORE_SIDE) $(LOADER_PARTS) tests/check.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_UCX) -Itests -o $@ tests/ucx/test_rdma_decide.c $(CORE_SIDE) $(CORE_PARTS) tests/check.c -rdynamic -pthread -ldl
+	$(CC) $(CFLAGS_UCX) -Itests -o $@ tests/ucx/test_rdma_decide.c $(CORE_SIDE) $(LOADER_PARTS) tests/check.c -rdynamic -pthread -ldl
 
 # the core's session engine over the rdma channel, against a live server (run from Java)
-$(U)/tests/rdma_e2e: tests/ucx/rdma_e2e.c $(CORE_SIDE) $(CORE_PARTS) $(HEADERS)
+$(U)/tests/rdma_e2e: tests/ucx/rdma_e2e.c $(CORE_SIDE) $(LOADER_PARTS) $(SESSION_PARTS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_UCX) -o $@ tests/ucx/rdma_e2e.c $(CORE_SIDE) $(CORE_PARTS) -rdynamic -pthread -ldl
+	$(CC) $(CFLAGS_UCX) -o $@ tests/ucx/rdma_e2e.c $(CORE_SIDE) $(LOADER_PARTS) $(SESSION_PARTS) -rdynamic -pthread -ldl
 
 test: all
 	@mkdir -p $(OUT)/test-reports/c-ucx

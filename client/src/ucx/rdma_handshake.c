@@ -85,7 +85,7 @@ int rdma_hs_read_response(rdma_hs_read_fn rd, void *ctx, rdma_hs_response *out, 
     out->max_frame = get32(f + 4);
     out->region_address = get64(f + 8);
     out->region_size = get64(f + 16);
-    if (out->flags & ~RDMA_HS_RMA) {
+    if (out->flags & ~(RDMA_HS_RMA | RDMA_HS_DEVICE)) {
         snprintf(err, errlen, "rdma handshake response: unknown flags 0x%x", out->flags);
         return -1;
     }

@@ -12,6 +12,7 @@
 #define RDMA_HS_VERSION 1
 #define RDMA_HS_WANT_RMA 0x01u
 #define RDMA_HS_RMA 0x01u
+#define RDMA_HS_DEVICE 0x02u /* the server's node has an RDMA device */
 #define RDMA_HS_MAX_BLOB (64u * 1024)
 #define RDMA_HS_REQUEST_FIXED 28
 #define RDMA_HS_RESPONSE_FIXED 14

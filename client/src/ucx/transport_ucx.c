@@ -25,6 +25,7 @@
 
 #include <ucp/api/ucp.h>
 
+#include "ucx/rdma_decide.h"
 #include "ucx/rdma_handshake.h"
 #include "ucx/region_sync.h"
 #include "ucx/ucx_plugin.h"
@@ -443,6 +444,12 @@ static orion_channel *ucx_connect(const orion_endpoint *e, int region_mib, int t
     if (write_all(c->fd, req, n, err, errlen) || rdma_hs_read_response(read_exact, &rd, &resp, err, errlen)) goto fail;
     if (resp.status) {
         snprintf(err, errlen, "the rdma server refused (%d): %s", resp.status, resp.text);
+        goto fail;
+    }
+    /* RDMA is for two nodes with RDMA devices; without one on the server's side UCX would only
+     * carry TCP or shared memory, which the core's own transports do at least as well */
+    if (!(resp.flags & RDMA_HS_DEVICE) && rdma_mode(getenv("ORION_RDMA")) != RDMA_ON) {
+        snprintf(err, errlen, "the server's node has no RDMA device (ORION_RDMA=on uses it anyway)");
         goto fail;
     }
     ucp_ep_params_t ep = {0};

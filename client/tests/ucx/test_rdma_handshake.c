@@ -59,6 +59,10 @@ static void responses_are_read_with_and_without_a_region(void) {
     CHECK(rdma_hs_read_response(from, &s, &r, err, sizeof err) == 0, "%s", err);
     CHECK(r.flags == RDMA_HS_RMA && r.region_address == 0x7f0000001000ULL && r.region_size == 8u << 20, "region");
     CHECK(r.remote_key_len == 4 && r.remote_key[3] == 0x77 && r.worker_address_len == 30 && r.max_frame == 1u << 20, "blobs");
+    CHECK(!(r.flags & RDMA_HS_DEVICE), "no device flag");
+    rdma_hs_response_free(&r);
+    s = (src){b, response(b, 0, "", RDMA_HS_DEVICE, 0, 0, 0, 30), 0};
+    CHECK(rdma_hs_read_response(from, &s, &r, err, sizeof err) == 0 && r.flags == RDMA_HS_DEVICE && r.region_size == 0, "%s", err);
     rdma_hs_response_free(&r);
     s = (src){b, response(b, 2, "a region of 9999 MiB exceeds the limit", 0, 0, 0, 0, 0), 0};
     CHECK(rdma_hs_read_response(from, &s, &r, err, sizeof err) == 0 && r.status == 2, "refusal");

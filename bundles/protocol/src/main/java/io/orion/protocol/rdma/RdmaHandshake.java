@@ -29,6 +29,12 @@ public final class RdmaHandshake {
     public static final int WANT_RMA = 0x01;
     /** Response flag: a payload region (address, size, key) follows; copies go through it. */
     public static final int RMA = 0x01;
+    /**
+     * Response flag: the server's node has an RDMA device (InfiniBand or RoCE). Without it UCX
+     * can only use its other transports between the two; a client that chose rdma for its RDMA
+     * device may prefer plain TCP then.
+     */
+    public static final int DEVICE = 0x02;
     /** Longest UCX worker address or packed remote key accepted (real ones are well below 2 KiB). */
     public static final int MAX_BLOB = 64 * 1024;
     static final int REQUEST_FIXED = 28;
@@ -81,7 +87,7 @@ public final class RdmaHandshake {
     /**
      * @param status         0, or the CUDA error why the server refuses (2: region too large)
      * @param text           the reason when refused; empty otherwise
-     * @param flags          {@link #RMA} when a payload region follows
+     * @param flags          {@link #RMA} when a payload region follows, {@link #DEVICE} when the server has an RDMA device
      * @param maxFrame       the largest frame (header included) the server accepts and sends
      * @param regionAddress  the region's address in the server's memory (for RMA)
      * @param regionSize     its size in bytes; 0 without RMA
@@ -111,6 +117,8 @@ public final class RdmaHandshake {
 
         public boolean rma() { return (flags & RMA) != 0; }
 
+        public boolean serverHasDevice() { return (flags & DEVICE) != 0; }
+
         public ByteBuffer encode() {
             byte[] t = text.getBytes(StandardCharsets.UTF_8);
             if (t.length > Wire.MAX_STRING) t = Arrays.copyOf(t, Wire.MAX_STRING);
@@ -136,7 +144,7 @@ public final class RdmaHandshake {
             if (status != 0) return error(status, text);
             ByteBuffer f = readFully(ch, 28);
             int flags = f.getInt();
-            if ((flags & ~RMA) != 0) throw ProtocolException.framing("rdma handshake response: unknown flags 0x" + Integer.toHexString(flags));
+            if ((flags & ~(RMA | DEVICE)) != 0) throw ProtocolException.framing("rdma handshake response: unknown flags 0x" + Integer.toHexString(flags));
             int maxFrame = f.getInt();
             if (maxFrame < Wire.HEADER_SIZE + Wire.HELLO_MAX_PAYLOAD)
                 throw ProtocolException.framing("rdma handshake response: frame limit of " + Integer.toUnsignedString(maxFrame) + " bytes");

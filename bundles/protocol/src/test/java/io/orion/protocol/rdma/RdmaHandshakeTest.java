@@ -55,9 +55,11 @@ class RdmaHandshakeTest {
         assertArrayEquals(key, back.remoteKey());
         assertArrayEquals(addr, back.workerAddress());
 
-        RdmaHandshake.Response plain = RdmaHandshake.Response.ok(0, 1 << 20, 0, 0, new byte[0], addr);
+        assertFalse(back.serverHasDevice());
+        RdmaHandshake.Response plain = RdmaHandshake.Response.ok(RdmaHandshake.DEVICE, 1 << 20, 0, 0, new byte[0], addr);
         back = RdmaHandshake.Response.read(channel(plain.encode()));
         assertFalse(back.rma());
+        assertTrue(back.serverHasDevice());
         assertEquals(0, back.remoteKey().length);
 
         RdmaHandshake.Response refused = RdmaHandshake.Response.error(2, "a region of 9999 MiB exceeds the limit");

@@ -95,7 +95,7 @@ final class RdmaConnection implements Connection {
      * makes the connection's worker, endpoint and (with RMA) registered region, answers. Null when
      * the client was refused or the handshake failed; the socket is closed then.
      */
-    static RdmaConnection accept(RdmaTransport t, SocketChannel c, UcpContext ctx, RdmaSettings s) {
+    static RdmaConnection accept(RdmaTransport t, SocketChannel c, UcpContext ctx, RdmaSettings s, boolean device) {
         UcpWorker worker = null;
         UcpMemory mem = null;
         RdmaConnection conn = null;
@@ -127,9 +127,10 @@ final class RdmaConnection implements Connection {
                 }
             }
             conn = new RdmaConnection(t, c, peer, s, worker, req.workerAddress(), region, mem);
+            int flags = device ? RdmaHandshake.DEVICE : 0;
             RdmaHandshake.Response ok = mem == null
-                    ? RdmaHandshake.Response.ok(0, s.maxFrameBytes(), 0, 0, new byte[0], bytes(worker.getAddress()))
-                    : RdmaHandshake.Response.ok(RdmaHandshake.RMA, s.maxFrameBytes(), region.address(), region.byteSize(),
+                    ? RdmaHandshake.Response.ok(flags, s.maxFrameBytes(), 0, 0, new byte[0], bytes(worker.getAddress()))
+                    : RdmaHandshake.Response.ok(flags | RdmaHandshake.RMA, s.maxFrameBytes(), region.address(), region.byteSize(),
                             bytes(mem.getRemoteKeyBuffer()), bytes(worker.getAddress()));
             RdmaHandshake.writeFully(c, ok.encode());
             LOG.debug("rdma {}: connected, {}", peer, mem == null ? "data in messages" : "RMA region of " + mib + " MiB");

@@ -44,6 +44,7 @@ public final class RdmaTransport implements Transport {
     private Watchdog watchdog;
     private ConnectionAcceptor acceptor;
     private volatile String endpoint = "";
+    private volatile List<String> devices = List.of();
 
     public RdmaTransport(RdmaSettings settings) {
         this.settings = settings;
@@ -80,9 +81,11 @@ public final class RdmaTransport implements Transport {
         this.acceptor = acceptor;
         this.watchdog = dog;
         this.endpoint = "rdma://" + host + ":" + port;
+        this.devices = RdmaDevices.in(RdmaDevices.SYS);
         Watchdog d = dog;
         Thread.ofPlatform().name("orion-rdma-accept-" + port).daemon().start(() -> acceptLoop(ch, ctx, d, acceptor));
-        LOG.info("rdma transport listening at {} (UCX {}, RMA {})", endpoint, s.ucx(), s.rma() ? "offered" : "off");
+        LOG.info("rdma transport listening at {} (UCX {}, RMA {}, {})", endpoint, s.ucx(), s.rma() ? "offered" : "off",
+                devices.isEmpty() ? "no RDMA device on this node: UCX's other transports only" : "RDMA devices " + devices);
         return endpoint;
     }
 
@@ -106,7 +109,7 @@ public final class RdmaTransport implements Transport {
         contextInUse.readLock().lock(); // close() must not release the context while this makes a worker of it
         handshaking.add(c);
         try {
-            RdmaConnection conn = RdmaConnection.accept(this, c, ctx, settings);
+            RdmaConnection conn = RdmaConnection.accept(this, c, ctx, settings, !devices.isEmpty());
             if (conn == null) return;
             synchronized (this) {
                 if (context != ctx) { // the transport closed (or moved) during the handshake

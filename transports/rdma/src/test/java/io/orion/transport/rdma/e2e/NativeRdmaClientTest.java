@@ -30,21 +30,37 @@ class NativeRdmaClientTest {
     }
 
     private static String run(String endpoint, String tls) throws IOException, InterruptedException {
+        return run(endpoint, tls, "on", 0);
+    }
+
+    private static String run(String endpoint, String tls, String mode, int exit) throws IOException, InterruptedException {
         Path exe = CLIENT.resolve("target/ucx/tests/rdma_e2e");
         assertTrue(Files.isExecutable(exe), exe + " is built by client/ucx.mk (this module's build runs it)");
         ProcessBuilder pb = new ProcessBuilder(exe.toString(), endpoint,
                 Path.of(System.getProperty("orion.samples.kernels", "../../samples/target/kernels"), "vector_add.ptx").toString());
         pb.environment().put("ORION_UCX_PLUGIN", CLIENT.resolve("target/ucx/lib/liborion-ucx.so").toAbsolutePath().toString());
         pb.environment().put("LD_LIBRARY_PATH", System.getProperty(Ucx.LIBRARY_PATH_PROPERTY, ""));
-        pb.environment().put("ORION_RDMA", "on"); // there is no RDMA device here: UCX's shared memory stands in
+        pb.environment().put("ORION_RDMA", mode); // "on": there is no RDMA device here, UCX's shared memory stands in
         pb.environment().put("UCX_TLS", tls);
         pb.environment().put("UCX_LOG_LEVEL", "error");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
+        assertEquals(exit, p.exitValue(), out);
         return out;
+    }
+
+    /** Left to decide (auto), the client declines rdma to a server without an RDMA device, warning that it falls back. */
+    @org.junit.jupiter.api.Test
+    void withoutDevicesTheClientDeclinesRdma() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!Files.exists(Path.of("/sys/class/infiniband")), "this node has RDMA devices");
+        try (RdmaServer fx = new RdmaServer(RdmaSettings.defaults().withUcx("TLS=shm"), false)) {
+            String out = run(fx.rdma.endpoint(), "shm", "auto", 1);
+            assertTrue(out.contains("usable=0 (UCX sees no RDMA device on this node"), out);
+            assertTrue(out.contains("WARN  RDMA to " + fx.rdma.endpoint() + " does not work (the server's node has no RDMA device"), out);
+            assertTrue(out.contains("FAILED: connect"), out);
+        }
     }
 
     @ParameterizedTest(name = "UCX_TLS={0}, RMA {1}")

@@ -81,6 +81,7 @@ class RdmaTransportTest {
     void framesOfEverySizeRoundTrip() throws Exception {
         try (HandMadeClient c = new HandMadeClient(port, 0, false, SHM)) {
             assertFalse(c.response.rma(), "no region without asking for one");
+            assertEquals(!RdmaDevices.in(RdmaDevices.SYS).isEmpty(), c.response.serverHasDevice(), "the server says whether it has an RDMA device");
             for (int n : new int[] {24, 100, 65_536, 3_000_000}) assertEquals(pattern(n, n), c.roundTrip(pattern(n, n)), n + " bytes");
             Connection conn = connections.poll(5, TimeUnit.SECONDS);
             assertTrue(conn.sharedRegion().isEmpty());
