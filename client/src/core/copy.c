@@ -28,21 +28,30 @@ static int finish_sync(orion_session *s, int rc, const orv_reply *r) {
 
 /* ---- host to device --------------------------------------------------------------------------- */
 
+/* The largest data chunk a COPY_HTOD frame carries on the session's connection now (a resume may
+ * have moved it to one with smaller frames). */
+static size_t htod_chunk(const orion_session *s) { return s->max_payload > 64 + CHUNK ? CHUNK : s->max_payload - 64; }
+
 static int htod_inline(orion_device *d, uint64_t dst, const uint8_t *src, size_t n, orion_stream *st, int async) {
     orion_session *s = d->session;
-    size_t chunk = s->max_payload > 64 + CHUNK ? CHUNK : s->max_payload - 64;
     int rc = 0;
     size_t off = 0;
     do {
+        orv_req_copy_htod(sess_begin(s), d->local, dst + off, sh(st));
+        size_t chunk = htod_chunk(s);
         size_t k = n - off < chunk ? n - off : chunk;
         int last = off + k >= n;
-        orv_req_copy_htod(sess_begin(s), d->local, dst + off, sh(st));
-        if (async || !last) {
-            rc = sess_post(s, ORV_COPY_HTOD, src + off, k);
+        if (async) {
+            rc = sess_post(s, ORV_COPY_HTOD, src + off, k); /* kept: the program may reuse its buffer at once */
+        } else if (!last) {
+            /* the source stays unchanged until the last chunk's reply, which acknowledges this one:
+             * the replay log refers to it instead of copying it */
+            rc = sess_post_borrowed(s, ORV_COPY_HTOD, src + off, k);
         } else {
             orv_reply r;
             rc = finish_sync(s, sess_call(s, ORV_COPY_HTOD, src + off, k, &r, NULL, NULL), &r);
         }
+        if (rc && !async) sess_unborrow(s); /* the copy ends here: the log must not refer to src any longer */
         sess_end(s);
         off += k;
     } while (rc == 0 && off < n);

@@ -48,27 +48,52 @@ static void keep_pending(orion_session *s, int32_t status, uint32_t seq, const c
     OLOG_D("asynchronous call %u failed with %d: %s", seq, status, msg);
 }
 
-/* ---- the replay log: asynchronous requests the server may not have handled yet ---------------- */
+/* ---- the replay log: asynchronous requests the server may not have handled yet ----------------
+ *
+ * Every asynchronous request is kept until a reply acknowledges it. The kept bytes go one after
+ * the other into one arena that is reused from its start whenever the log empties (every reply
+ * empties it: frames are handled in order), so keeping a request costs a copy of its few dozen
+ * bytes and no allocation. */
 
-static int log_add(orion_session *s, uint32_t seq, uint16_t type, const struct iovec *iov, int n) {
+/* Room for n more bytes in the arena; NULL when memory runs out. */
+static uint8_t *arena_room(orion_session *s, size_t n) {
+    if (s->log_arena_cap - s->log_used < n) {
+        size_t cap = s->log_arena_cap ? s->log_arena_cap : 64u << 10;
+        while (cap - s->log_used < n) cap *= 2;
+        uint8_t *a = realloc(s->log_arena, cap);
+        if (!a) return NULL;
+        s->log_arena = a;
+        s->log_arena_cap = cap;
+    }
+    return s->log_arena + s->log_used;
+}
+
+/* Keeps a sent request: iov[0..n) are its pieces; with borrow, the last piece is referenced, not copied. */
+static int log_add(orion_session *s, uint32_t seq, uint16_t type, uint8_t flags, const struct iovec *iov, int n, int borrow) {
     if (s->resume_ms <= 0) return 0;
     if (s->log_count == s->log_cap) {
-        size_t cap = s->log_cap ? s->log_cap * 2 : 64;
+        size_t cap = s->log_cap ? s->log_cap * 2 : 256;
         replay_entry *l = realloc(s->log, cap * sizeof *l);
         if (!l) return -1;
         s->log = l;
         s->log_cap = cap;
     }
+    int copied = borrow ? n - 1 : n;
     size_t len = 0;
-    for (int i = 0; i < n; i++) len += iov[i].iov_len;
-    uint8_t *copy = malloc(len);
-    if (!copy) return -1;
-    size_t at = 0;
-    for (int i = 0; i < n; i++) {
-        if (iov[i].iov_len) memcpy(copy + at, iov[i].iov_base, iov[i].iov_len);
+    for (int i = 0; i < copied; i++) len += iov[i].iov_len;
+    uint8_t *at = arena_room(s, len);
+    if (!at) return -1;
+    replay_entry *e = &s->log[s->log_count++];
+    *e = (replay_entry){seq, type, flags, s->log_used, len, NULL, 0};
+    for (int i = 0; i < copied; i++) {
+        if (iov[i].iov_len) memcpy(at, iov[i].iov_base, iov[i].iov_len);
         at += iov[i].iov_len;
     }
-    s->log[s->log_count++] = (replay_entry){seq, type, copy, len};
+    if (borrow) {
+        e->borrowed = iov[n - 1].iov_base;
+        e->borrowed_len = iov[n - 1].iov_len;
+    }
+    s->log_used += len;
     s->log_bytes += len;
     return 0;
 }
@@ -78,10 +103,13 @@ static void log_ack(orion_session *s, uint32_t through) {
     size_t k = 0;
     while (k < s->log_count && !after(s->log[k].seq, through)) {
         s->log_bytes -= s->log[k].len;
-        free(s->log[k].frame);
         k++;
     }
-    if (k) {
+    if (k == s->log_count) {
+        s->log_count = 0;
+        s->log_used = 0; /* the arena is reused from its start */
+    } else if (k) {
+        /* the acknowledged entries' bytes stay in the arena until the log empties */
         memmove(s->log, s->log + k, (s->log_count - k) * sizeof *s->log);
         s->log_count -= k;
     }
@@ -91,7 +119,28 @@ static void log_drop_last(orion_session *s) {
     if (!s->log_count) return;
     replay_entry *e = &s->log[--s->log_count];
     s->log_bytes -= e->len;
-    free(e->frame);
+    if (e->off + e->len == s->log_used) s->log_used = e->off;
+}
+
+void sess_unborrow(orion_session *s) {
+    for (size_t i = 0; i < s->log_count; i++) {
+        replay_entry *e = &s->log[i];
+        if (!e->borrowed) continue;
+        /* the entry's kept bytes and the tail, together at the arena's end */
+        uint8_t *at = arena_room(s, e->len + e->borrowed_len);
+        if (!at) {
+            lost(s, "out of memory keeping a copy's data to send again after a resume");
+            return;
+        }
+        memmove(at, s->log_arena + e->off, e->len);
+        memcpy(at + e->len, e->borrowed, e->borrowed_len);
+        e->off = s->log_used;
+        e->len += e->borrowed_len;
+        s->log_used += e->len;
+        s->log_bytes += e->borrowed_len;
+        e->borrowed = NULL;
+        e->borrowed_len = 0;
+    }
 }
 
 /* ---- frames ---------------------------------------------------------------------------------- */
@@ -210,18 +259,16 @@ static long resume_on(orion_session *s, orion_channel *ch, char *err, size_t err
     s->region_epoch++;
     log_ack(s, ok.last_handled_seq);
     for (size_t i = 0; i < s->log_count; i++) {
-        orv_header eh;
-        char e2[256];
-        if (orv_header_read(s->log[i].frame, s->log[i].len, ORV_ABSOLUTE_MAX_PAYLOAD, &eh, e2, sizeof e2) == 0
-            && uses_region(eh.type, eh.flags)) {
+        if (uses_region(s->log[i].type, s->log[i].flags)) {
             snprintf(err, errlen, "queued copies between pinned memory and the device (request %u) were in flight when "
-                                  "the connection broke; the new connection's memory does not hold their data", eh.seq);
+                                  "the connection broke; the new connection's memory does not hold their data", s->log[i].seq);
             return -1;
         }
     }
     for (size_t i = 0; i < s->log_count; i++) {
-        struct iovec e = {s->log[i].frame, s->log[i].len};
-        if (raw_send(s, &e, 1)) {
+        const replay_entry *e = &s->log[i];
+        struct iovec parts[2] = {{s->log_arena + e->off, e->len}, {(void *)e->borrowed, e->borrowed_len}};
+        if (raw_send(s, parts, e->borrowed ? 2 : 1)) {
             snprintf(err, errlen, "%s", why);
             return -2; /* the log is intact: the next connection sends it all again */
         }
@@ -289,14 +336,14 @@ static int flush_log(orion_session *s) {
     return rc == ORION_ERR_REDO ? 0 : rc;
 }
 
-int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len) {
+static int post(orion_session *s, uint16_t type, const void *tail, size_t tail_len, int borrow) {
     if (s->broken) return ORION_ERR_LOST;
     if (check_limit(s, type, tail_len)) return 1;
     s->seq = next_seq(s->seq);
     if (orv_finish(&s->w, type, ORV_ASYNC, s->seq, s->id, tail_len)) return 2; /* out of memory */
     struct iovec iov[2] = {{s->w.buf, s->w.len}, {(void *)tail, tail_len}};
     int n = tail_len ? 2 : 1;
-    int logged = log_add(s, s->seq, type, iov, n) == 0 && s->resume_ms > 0;
+    int logged = log_add(s, s->seq, type, ORV_ASYNC, iov, n, borrow && tail_len) == 0 && s->resume_ms > 0;
     if (raw_send(s, iov, n) == FAILED) {
         int region = uses_region(type, 0);
         if (region && logged) log_drop_last(s); /* done again by the caller, on the new connection */
@@ -306,6 +353,14 @@ int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len
     }
     if (s->log_bytes > LOG_MAX_BYTES || s->log_count > LOG_MAX_ENTRIES) return flush_log(s);
     return 0;
+}
+
+int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len) {
+    return post(s, type, tail, tail_len, 0);
+}
+
+int sess_post_borrowed(orion_session *s, uint16_t type, const void *tail, size_t tail_len) {
+    return post(s, type, tail, tail_len, 1);
 }
 
 static int call_frame(orion_session *s, uint16_t type, uint8_t flags, const void *tail, size_t tail_len, orv_reply *reply,

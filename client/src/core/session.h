@@ -34,11 +34,15 @@ struct orion_session;
 /* Opens a fresh channel to an endpoint (for resuming); NULL with the reason in err. */
 typedef orion_channel *(*sess_connect_fn)(const char *endpoint, char *err, size_t errlen);
 
+/* An asynchronous request kept for a resume: its bytes in the log's arena (header and fixed
+ * fields, and the tail unless it is borrowed), then the borrowed tail, if any. */
 typedef struct replay_entry {
     uint32_t seq;
     uint16_t type;
-    uint8_t *frame;              /* the whole frame as sent (header, payload, tail) */
-    size_t len;
+    uint8_t flags;
+    size_t off, len;             /* the kept bytes: log_arena[off, off + len) */
+    const uint8_t *borrowed;     /* the caller's tail (sess_post_borrowed), sent after the kept bytes */
+    size_t borrowed_len;
 } replay_entry;
 
 typedef struct orion_session {
@@ -64,8 +68,11 @@ typedef struct orion_session {
     int resume_ms;               /* how long to try; 0 disables resuming */
     orv_writer hello_w;          /* the HELLO's payload, kept to resume with */
     uint32_t last_reply_seq;
-    replay_entry *log;           /* asynchronous requests not acknowledged yet */
-    size_t log_count, log_cap, log_bytes;
+    replay_entry *log;           /* asynchronous requests not acknowledged yet, oldest first */
+    size_t log_count, log_cap;
+    uint8_t *log_arena;          /* their bytes, one after the other: no allocation per request */
+    size_t log_used, log_arena_cap;
+    size_t log_bytes;            /* bytes the log keeps (borrowed tails are not kept) */
     int resumes;
     uint64_t region_epoch;       /* changes whenever the session's region does */
 } orion_session;
@@ -86,8 +93,20 @@ orv_writer *sess_begin(orion_session *s);
 void sess_end(orion_session *s);
 
 /* Sends the request without waiting (ASYNC). 0, ORION_ERR_LOST, or ORION_ERR_REDO (a request
- * that uses the region, when the session resumed on another connection before it went out). */
+ * that uses the region, when the session resumed on another connection before it went out).
+ * The request is kept (copied) until a reply acknowledges it, to be sent again after a resume. */
 int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len);
+
+/*
+ * As sess_post, but the log keeps only a reference to the tail instead of a copy: for the chunks
+ * of a synchronous copy, whose source stays unchanged until the copy's last (synchronous) call
+ * has been answered, which acknowledges them. The caller ends with sess_unborrow.
+ */
+int sess_post_borrowed(orion_session *s, uint16_t type, const void *tail, size_t tail_len);
+/* Copies into the log whatever it still borrows (nothing once a reply acknowledged the borrowed
+ * requests: the usual case, which costs nothing). Call with the lock held, before the borrowed
+ * memory may change (a synchronous copy that failed half way). */
+void sess_unborrow(orion_session *s);
 
 /* Called for each frame of a multi-frame reply but the last (COPY_DTOH chunks); non-zero aborts. */
 typedef int (*sess_more_fn)(void *ctx, orv_reader *result);
