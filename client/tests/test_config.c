@@ -37,6 +37,7 @@ static void defaults(void) {
           "defaults");
     CHECK(!strcmp(c.controller_host, "127.0.0.1") && c.controller_port == 9123, "controller %s:%d", c.controller_host, c.controller_port);
     CHECK(c.log_screen_level == OLOG_INFO && c.log_file_level == OLOG_OFF, "log levels");
+    CHECK(c.spin_us == 20, "spin %d µs", c.spin_us);
     done();
 }
 
@@ -72,6 +73,18 @@ static void bad_values_named(void) {
     done();
 }
 
+static void spin_busy_poll_or_a_time(void) {
+    clean("[client]\n  spin_us = 200\n");
+    orion_config c;
+    char err[512];
+    CHECK(orion_config_load(&c, err, sizeof err) == 0 && c.spin_us == 200, "spin_us from the file: %d %s", c.spin_us, err);
+    setenv("ORION_SPIN_US", "-1", 1);
+    CHECK(orion_config_load(&c, err, sizeof err) == 0 && c.spin_us == -1, "busy poll (-1): %d %s", c.spin_us, err);
+    setenv("ORION_SPIN_US", "-2", 1);
+    CHECK(orion_config_load(&c, err, sizeof err) != 0 && strstr(err, "ORION_SPIN_US='-2'"), "-2 accepted: %s", err);
+    done();
+}
+
 static void unreadable_file_named(void) {
     for (int i = 0; VARS[i]; i++) unsetenv(VARS[i]);
     setenv("ORION_CLIENT_CONF", "/nonexistent/orion.conf", 1);
@@ -97,6 +110,6 @@ static void host_and_port(void) {
 
 int main(int argc, char **argv) {
     static const check_case cases[] = {CASE(defaults), CASE(file_then_environment), CASE(bad_values_named),
-                                       CASE(unreadable_file_named), CASE(host_and_port)};
+                                       CASE(spin_busy_poll_or_a_time), CASE(unreadable_file_named), CASE(host_and_port)};
     return check_main("config", cases, sizeof cases / sizeof cases[0], argc, argv);
 }

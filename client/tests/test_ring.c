@@ -85,6 +85,35 @@ static void hostile_positions_refused(void) {
     free(mem);
 }
 
+/* The producer reads the consumer's head only when the head it last read leaves no room; the
+ * consumer may give space back and write its head later. */
+static void head_read_and_written_only_when_needed(void) {
+    uint8_t *mem = ring_memory();
+    shm_ring prod, cons;
+    shm_ring_attach(&prod, mem, CAP);
+    shm_ring_attach(&cons, mem, CAP);
+    shm_ring_header *h = (shm_ring_header *)mem;
+    char err[200];
+    uint8_t frame[1000] = {0};
+    struct iovec iov = {frame, sizeof frame};
+    for (int i = 0; i < 3; i++) shm_ring_write(&prod, &iov, 1, sizeof frame); /* 3 x 1008 of 4096 bytes */
+    CHECK(shm_ring_has_room(&prod, 1008, err, sizeof err) == 1, "room for a fourth");
+    CHECK(shm_ring_has_room(&prod, 2016, err, sizeof err) == 0, "room for five");
+    CHECK(shm_ring_poll(&cons, err, sizeof err) == 1, "a frame to read");
+    shm_ring_consume(&cons);
+    CHECK(h->head == 0 && cons.head == 1008, "consumed, not yet written back: %llu", (unsigned long long)h->head);
+    CHECK(shm_ring_has_room(&prod, 2016, err, sizeof err) == 0, "room the consumer has not given back yet");
+    shm_ring_publish(&cons);
+    CHECK(h->head == 1008 && cons.published_head == 1008, "written back");
+    CHECK(shm_ring_has_room(&prod, 2016, err, sizeof err) == 1 && prod.head == 1008, "room once given back");
+    /* the head as last read suffices: a scribbled one is not even looked at... */
+    h->head = 99;
+    CHECK(shm_ring_has_room(&prod, 8, err, sizeof err) == 1, "a small frame");
+    /* ...until it is needed, and then it is refused */
+    CHECK(shm_ring_has_room(&prod, 3000, err, sizeof err) == -1 && strstr(err, "corrupt"), "a scribbled head: %s", err);
+    free(mem);
+}
+
 static void layout_checked(void) {
     uint64_t size = shm_layout_file_size(8192, 4096, 1 << 20);
     uint8_t *map = calloc(1, size);
@@ -110,6 +139,7 @@ static void layout_checked(void) {
 
 int main(int argc, char **argv) {
     static const check_case cases[] = {CASE(frames_pass_in_order_across_the_end), CASE(frame_limit_is_a_quarter),
-                                       CASE(hostile_positions_refused), CASE(layout_checked)};
+                                       CASE(hostile_positions_refused), CASE(head_read_and_written_only_when_needed),
+                                       CASE(layout_checked)};
     return check_main("ring", cases, sizeof cases / sizeof cases[0], argc, argv);
 }

@@ -371,6 +371,73 @@ static void queued_region_copy_cannot_be_resumed(void) {
     CHECK(strstr(s->broken_why, "pinned memory"), "why: %s", s->broken_why);
 }
 
+static void interrupted_region_call_is_redone_after_its_kept_reply(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    fake *g = new_fake();
+    handled_seq = 1; /* the server did the copy; its reply was lost with the connection */
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    reply(g, ORV_COPY_DTOH_REGION, 0, 1, SESSION, 0, 0, 0, NULL, NULL); /* kept, sent again after HELLO_OK */
+    reply(g, ORV_DEVICE_SYNC, 0, 2, SESSION, 0, 0, 0, NULL, NULL);
+    next_channel = g;
+    orv_req_copy_dtoh_region(sess_begin(s), 0, 0x1000, 0, 64, 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_COPY_DTOH_REGION, NULL, 0, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == ORION_ERR_REDO, "a copy through the old region: %d", rc);
+    orv_req_device(sess_begin(s), 0);
+    rc = sess_call(s, ORV_DEVICE_SYNC, NULL, 0, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == 0 && !s->broken, "the next call took the kept reply for its own: %d %s", rc, s->broken_why);
+}
+
+static void call_in_two_steps(void) {
+    fake *f = new_fake();
+    orion_session *s = open_session(f);
+    if (!s) return;
+    reply(f, ORV_COPY_HTOD_REGION, 0, 1, SESSION, 0, 700, 1, NULL, NULL);
+    orv_req_copy_htod_region(sess_begin(s), 0, 0x1000, 0, 64, 0);
+    CHECK(sess_call_start(s, ORV_COPY_HTOD_REGION) == 0 && f->nsent == 2, "sent at once (%d frames)", f->nsent);
+    CHECK(f->sent_hdr[1].type == ORV_COPY_HTOD_REGION && f->sent_hdr[1].seq == 1 && !(f->sent_hdr[1].flags & ORV_ASYNC),
+          "a synchronous request");
+    orv_reply r;
+    CHECK(sess_call_finish(s, &r) == 0 && sess_take_pending(s) == 700, "its reply, with the latched error");
+    sess_end(s);
+    s->broken = 1;
+    orv_req_device(sess_begin(s), 0);
+    CHECK(sess_call_start(s, ORV_DEVICE_SYNC) == ORION_ERR_LOST && f->nsent == 2, "a lost session sends nothing");
+    sess_end(s);
+}
+
+static void borrowed_chunks_sent_again_then_copied(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    s->resume_ms = 200; /* the second break is not resumed: no need to wait long for that */
+    char data[32] = "the first chunk of a copy";
+    orv_req_copy_htod(sess_begin(s), 0, 0x1000, 0);
+    CHECK(sess_post_borrowed(s, ORV_COPY_HTOD, data, sizeof data) == 0, "borrowed");
+    sess_end(s);
+    CHECK(s->log_count == 1 && s->log_bytes < sizeof data + ORV_HEADER_SIZE, "the log keeps %zu bytes", s->log_bytes);
+    /* the connection breaks at the next call: the chunk goes again, from the borrowed memory */
+    fake *g = new_fake();
+    handled_seq = 0;
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    next_channel = g;
+    orv_req_copy_htod(sess_begin(s), 0, 0x1020, 0);
+    orv_reply r;
+    CHECK(sess_call(s, ORV_COPY_HTOD, "x", 1, &r, NULL, NULL) == ORION_ERR_LOST, "no reply on the new connection either");
+    CHECK(g->nsent >= 2 && g->sent_hdr[1].type == ORV_COPY_HTOD && g->sent_hdr[1].seq == 1
+          && !memcmp(g->sent[1] + ORV_HEADER_SIZE + 18, data, sizeof data), "the borrowed chunk sent again");
+    /* the copy gives up: the log copies what it borrowed, which may change now */
+    sess_unborrow(s);
+    memset(data, 0, sizeof data);
+    CHECK(s->log_count >= 1 && !s->log[0].borrowed && s->log[0].len == ORV_HEADER_SIZE + 18 + sizeof data
+          && !memcmp(s->log_arena + s->log[0].off + ORV_HEADER_SIZE + 18, "the first chunk", 15), "kept as a copy");
+    sess_end(s);
+}
+
 static void nobody_to_resume_with(void) {
     fake *f = new_fake();
     orion_session *s = open_session(f);
@@ -392,6 +459,8 @@ int main(int argc, char **argv) {
                                        CASE(multi_frame_reply), CASE(lying_server_ends_the_session), CASE(sequence_wraps_past_zero),
                                        CASE(resume_sends_again_what_the_server_did_not_handle), CASE(handled_call_gets_its_kept_reply),
                                        CASE(data_reply_is_asked_again), CASE(refused_resume_loses_the_session),
-                                       CASE(queued_region_copy_cannot_be_resumed), CASE(nobody_to_resume_with)};
+                                       CASE(queued_region_copy_cannot_be_resumed), CASE(interrupted_region_call_is_redone_after_its_kept_reply),
+                                       CASE(call_in_two_steps), CASE(borrowed_chunks_sent_again_then_copied),
+                                       CASE(nobody_to_resume_with)};
     return check_main("session", cases, sizeof cases / sizeof cases[0], argc, argv);
 }

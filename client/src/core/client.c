@@ -280,6 +280,7 @@ static int fetch_info(orion_device *d) {
         snprintf(init_error, sizeof init_error, "DEVICE_INFO of vGPU %d failed on %s: %s", d->ordinal, s->server, r.message);
     }
     sess_end(s);
+    if (rc == 0) launch_limits_read(d);
     return rc;
 }
 
@@ -431,19 +432,20 @@ ORION_API const char *orion_device_transport(int dev) {
     return d ? d->session->ch->name : "";
 }
 
+int info_attribute(const orv_device_info *info, int code) {
+    int lo = 0, hi = info->attribute_count - 1;
+    while (lo <= hi) { /* codes are strictly ascending (checked when decoded) */
+        int mid = (lo + hi) / 2;
+        if (info->attribute_code[mid] == code) return info->attribute_value[mid];
+        if (info->attribute_code[mid] < code) lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return 0; /* an attribute the server does not report: the feature is absent */
+}
+
 ORION_API int orion_device_attribute(int dev, int code, int *value) {
     orion_device *d = dev_at(dev);
     if (!d) return OR_INVALID_DEVICE;
-    int lo = 0, hi = d->info->attribute_count - 1;
-    while (lo <= hi) { /* codes are strictly ascending (checked when decoded) */
-        int mid = (lo + hi) / 2;
-        if (d->info->attribute_code[mid] == code) {
-            *value = d->info->attribute_value[mid];
-            return OR_SUCCESS;
-        }
-        if (d->info->attribute_code[mid] < code) lo = mid + 1;
-        else hi = mid - 1;
-    }
-    *value = 0; /* an attribute the server does not report: the feature is absent */
+    *value = info_attribute(d->info, code);
     return OR_SUCCESS;
 }

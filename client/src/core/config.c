@@ -195,7 +195,7 @@ int orion_config_load(orion_config *cfg, char *err, size_t errlen) {
     int_setting(&p, f, "ORION_SHM_REGION_MIB", "client", "shm_region_mib", 0, 1 << 20, &v);
     cfg->shm_region_mib = (int)v;
     v = cfg->spin_us;
-    int_setting(&p, f, "ORION_SPIN_US", "client", "spin_us", 0, 10000000, &v);
+    int_setting(&p, f, "ORION_SPIN_US", "client", "spin_us", -1, 10000000, &v); /* -1: busy poll */
     cfg->spin_us = (int)v;
     v = cfg->timeout_ms;
     int_setting(&p, f, "ORION_TIMEOUT_MS", "client", "timeout_ms", 100, 600000, &v);

@@ -29,7 +29,7 @@ typedef struct orion_config {
     int transport;             /* ORION_TRANSPORT / [client] transport: auto, shm, tcp */
     int enable_net;            /* ORION_ENABLE_NET / [client] enable_net: 0 = same-node servers only (shm) */
     int shm_region_mib;        /* ORION_SHM_REGION_MIB / [client] shm_region_mib: 0 = the server's default */
-    int spin_us;               /* ORION_SPIN_US / [client] spin_us: wait actively this long for a reply */
+    int spin_us;               /* ORION_SPIN_US / [client] spin_us: wait actively this long for a reply (µs); -1: always */
     int timeout_ms;            /* ORION_TIMEOUT_MS / [client] timeout_ms: connecting and asking the controller */
     int lease_renew_s;         /* ORION_LEASE_RENEW_S / [client] lease_renew_s */
     int resume_ms;             /* ORION_RESUME_MS / [client] resume_ms: how long to try resuming a broken connection; 0 = never */

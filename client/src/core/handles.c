@@ -3,6 +3,11 @@
  * an open-addressing set of pointers with their kind. A handle coming back from the program is
  * looked up here first, so a stale or made-up one gets CUDA's invalid-handle error instead of
  * being dereferenced.
+ *
+ * Nearly every call looks a handle up (a launch its kernel and the current context), so each thread
+ * remembers the handles it found, tagged with the number of removals so far: while nothing has been
+ * removed since, a remembered handle is still registered and needs no lock. Any removal makes
+ * every thread look up again.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -70,17 +75,34 @@ static slot *find(const void *p) {
     return NULL;
 }
 
+/* Removals so far: what a thread's remembered lookups are valid for. Changed under the lock. */
+static uint64_t removals;
+
+#define REMEMBERED 16
+typedef struct {
+    const void *p;
+    int kind;
+    uint64_t removals;
+} remembered;
+static __thread remembered seen[REMEMBERED];
+
 void handle_del(const void *p) {
     pthread_mutex_lock(&lock);
     slot *s = find(p);
-    if (s) s->p = TOMB;
+    if (s) {
+        s->p = TOMB;
+        __atomic_store_n(&removals, removals + 1, __ATOMIC_RELEASE);
+    }
     pthread_mutex_unlock(&lock);
 }
 
 int handle_is(const void *p, int kind) {
+    remembered *r = &seen[hash(p) & (REMEMBERED - 1)];
+    if (p && r->p == p && r->kind == kind && r->removals == __atomic_load_n(&removals, __ATOMIC_ACQUIRE)) return 1;
     pthread_mutex_lock(&lock);
     slot *s = find(p);
     int ok = s && s->kind == kind;
+    if (ok) *r = (remembered){p, kind, removals};
     pthread_mutex_unlock(&lock);
     return ok;
 }

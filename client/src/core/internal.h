@@ -10,12 +10,22 @@
 #include "core/region.h"
 #include "core/session.h"
 
+/* What a launch configuration is checked against, read once from the vGPU's attributes (a launch
+ * checks it twice: a binary search of the attribute list per limit would cost more than sending). */
+typedef struct launch_limits {
+    int max_threads;           /* per block; 0 where the server did not report a limit: not checked */
+    int max_block[3];
+    int max_grid[3];
+    int max_shared;            /* dynamic shared memory per block: the opt-in limit when larger */
+} launch_limits;
+
 typedef struct orion_device {
     int ordinal;
     orion_session *session;
     uint16_t local;            /* the device number within its session */
     orv_device_info *info;
     orion_ctx *primary;
+    launch_limits limits;
 } orion_device;
 
 typedef struct orion_state {
@@ -101,6 +111,11 @@ void mem_add_global(int dev, uint64_t base, size_t size);
 /* Checks that [ptr, ptr+n) lies in one allocation or global of dev (what the server will check);
  * OR_INVALID_VALUE naming the range otherwise. */
 int mem_check_device_range(int dev, uint64_t ptr, size_t n, const char *what);
+
+/* A CUdevice_attribute from a DEVICE_INFO; 0 when the server did not report it. */
+int info_attribute(const orv_device_info *info, int code);
+/* Fills d->limits from d->info's attributes. */
+void launch_limits_read(orion_device *d);
 
 /* Orders everything on a vGPU's stream before a host-side action (HtoH copies on a stream). */
 int exec_sync_for(int dev, orion_stream *s);

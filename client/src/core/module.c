@@ -219,13 +219,12 @@ ORION_API int orion_function_device(const orion_function *f, int dev) { return f
 ORION_API int orion_function_layout(orion_function *f, int dev, const orv_function_info **info) {
     if (dev < 0 || dev >= ORION_MAX_DEVICES || !dev_at(dev)) return orion_init() ? orion_init() : OR_INVALID_DEVICE;
     orion_module *m = f->module;
-    pthread_mutex_lock(&m->lock);
-    if (f->resolved[dev]) {
+    /* every launch asks: a layout, once resolved, never changes, so it is read without the lock
+     * (resolved is published with a release store after info is written) */
+    if (__atomic_load_n(&f->resolved[dev], __ATOMIC_ACQUIRE)) {
         *info = &f->info[dev];
-        pthread_mutex_unlock(&m->lock);
         return OR_SUCCESS;
     }
-    pthread_mutex_unlock(&m->lock);
     uint64_t mh;
     int rc = module_handle(m, dev, &mh);
     if (rc) return rc;
@@ -242,7 +241,7 @@ ORION_API int orion_function_layout(orion_function *f, int dev, const orv_functi
     pthread_mutex_lock(&m->lock);
     if (!f->resolved[dev]) {
         f->info[dev] = fi;
-        f->resolved[dev] = 1;
+        __atomic_store_n(&f->resolved[dev], 1, __ATOMIC_RELEASE);
     } else {
         orv_function_info_free(&fi); /* another thread was quicker */
     }
@@ -325,11 +324,24 @@ ORION_API int orion_module_global(orion_module *m, const char *name, int dev, ui
 
 /* ---- launches ----------------------------------------------------------------------------------- */
 
+void launch_limits_read(orion_device *d) {
+    launch_limits *l = &d->limits;
+    l->max_threads = info_attribute(d->info, ATTR_MAX_THREADS_PER_BLOCK);
+    for (int i = 0; i < 3; i++) {
+        l->max_block[i] = info_attribute(d->info, ATTR_MAX_BLOCK_DIM_X + i);
+        l->max_grid[i] = info_attribute(d->info, ATTR_MAX_GRID_DIM_X + i);
+    }
+    int optin = info_attribute(d->info, ATTR_MAX_SHARED_PER_BLOCK_OPTIN), plain = info_attribute(d->info, ATTR_MAX_SHARED_PER_BLOCK);
+    l->max_shared = optin > plain ? optin : plain;
+}
+
 ORION_API int orion_launch_config_ok(int dev, const unsigned grid[3], const unsigned block[3], unsigned shared_bytes) {
-    int limit;
+    orion_device *d = dev_at(dev);
+    if (!d) return 0;
+    const launch_limits *l = &d->limits;
     long long threads = (long long)block[0] * block[1] * block[2];
-    if (orion_device_attribute(dev, ATTR_MAX_THREADS_PER_BLOCK, &limit) == OR_SUCCESS && limit > 0 && threads > limit) {
-        core_fail(OR_INVALID_VALUE, "a block of %lld threads exceeds the vGPU's %d", threads, limit);
+    if (l->max_threads > 0 && threads > l->max_threads) {
+        core_fail(OR_INVALID_VALUE, "a block of %lld threads exceeds the vGPU's %d", threads, l->max_threads);
         return 0;
     }
     for (int i = 0; i < 3; i++) {
@@ -338,21 +350,17 @@ ORION_API int orion_launch_config_ok(int dev, const unsigned grid[3], const unsi
                       grid[2], block[0], block[1], block[2]);
             return 0;
         }
-        if (orion_device_attribute(dev, ATTR_MAX_BLOCK_DIM_X + i, &limit) == OR_SUCCESS && limit > 0 && block[i] > (unsigned)limit) {
-            core_fail(OR_INVALID_VALUE, "block dimension %c = %u exceeds the vGPU's %d", "xyz"[i], block[i], limit);
+        if (l->max_block[i] > 0 && block[i] > (unsigned)l->max_block[i]) {
+            core_fail(OR_INVALID_VALUE, "block dimension %c = %u exceeds the vGPU's %d", "xyz"[i], block[i], l->max_block[i]);
             return 0;
         }
-        if (orion_device_attribute(dev, ATTR_MAX_GRID_DIM_X + i, &limit) == OR_SUCCESS && limit > 0 && grid[i] > (unsigned)limit) {
-            core_fail(OR_INVALID_VALUE, "grid dimension %c = %u exceeds the vGPU's %d", "xyz"[i], grid[i], limit);
+        if (l->max_grid[i] > 0 && grid[i] > (unsigned)l->max_grid[i]) {
+            core_fail(OR_INVALID_VALUE, "grid dimension %c = %u exceeds the vGPU's %d", "xyz"[i], grid[i], l->max_grid[i]);
             return 0;
         }
     }
-    int optin = 0, plain = 0;
-    orion_device_attribute(dev, ATTR_MAX_SHARED_PER_BLOCK_OPTIN, &optin);
-    orion_device_attribute(dev, ATTR_MAX_SHARED_PER_BLOCK, &plain);
-    int max_shared = optin > plain ? optin : plain;
-    if (max_shared > 0 && shared_bytes > (unsigned)max_shared) {
-        core_fail(OR_INVALID_VALUE, "%u bytes of dynamic shared memory exceed the vGPU's %d", shared_bytes, max_shared);
+    if (l->max_shared > 0 && shared_bytes > (unsigned)l->max_shared) {
+        core_fail(OR_INVALID_VALUE, "%u bytes of dynamic shared memory exceed the vGPU's %d", shared_bytes, l->max_shared);
         return 0;
     }
     return 1;

@@ -8,13 +8,13 @@
 #include "common/log.h"
 #include "core/region.h"
 
-/* Internal: the transport failed (s->why says how); the caller resumes or gives up. */
+/* Internal: the transport failed (s->transport_error says how); the caller resumes or gives up. */
 #define FAILED (-2)
-/* A replay log larger than this is acknowledged with a PING round trip before it grows further. */
-#define LOG_MAX_BYTES (32u << 20)
-#define LOG_MAX_ENTRIES 16384
+/* A replay log larger than this is acknowledged with a PING round trip before it grows further (the
+ * Java client's limits: the PING empties the pipeline to the server, so it should be rare). */
+#define LOG_MAX_BYTES (64u << 20)
+#define LOG_MAX_ENTRIES 65536
 
-static __thread char why[512];
 
 static uint32_t next_seq(uint32_t s) { return s == UINT32_MAX ? 1 : s + 1; }
 
@@ -154,7 +154,7 @@ orv_writer *sess_begin(orion_session *s) {
 void sess_end(orion_session *s) { pthread_mutex_unlock(&s->lock); }
 
 static int raw_send(orion_session *s, const struct iovec *iov, int n) {
-    if (s->ch->send(s->ch, iov, n, why, sizeof why)) return FAILED;
+    if (s->ch->send(s->ch, iov, n, s->transport_error, sizeof s->transport_error)) return FAILED;
     return 0;
 }
 
@@ -168,7 +168,7 @@ static int await_raw(orion_session *s, uint16_t type, uint32_t seq, orv_reply *r
         const uint8_t *f;
         size_t n;
         uint32_t limit = s->id ? s->max_payload : ORV_HELLO_MAX_PAYLOAD;
-        if (s->ch->recv(s->ch, limit, &f, &n, why, sizeof why)) return FAILED;
+        if (s->ch->recv(s->ch, limit, &f, &n, s->transport_error, sizeof s->transport_error)) return FAILED;
         char err[512];
         orv_header h;
         if (orv_header_read(f, n, limit, &h, err, sizeof err)) return lost(s, err);
@@ -237,7 +237,7 @@ static long resume_on(orion_session *s, orion_channel *ch, char *err, size_t err
     int rc = raw_send(s, &iov, 1);
     if (rc == 0) rc = await_raw(s, ORV_HELLO, 0, &r, NULL, NULL);
     if (rc == FAILED) {
-        snprintf(err, errlen, "%s", why);
+        snprintf(err, errlen, "%s", s->transport_error);
         ch->close(ch);
         s->ch = old;
         return -2;
@@ -269,7 +269,7 @@ static long resume_on(orion_session *s, orion_channel *ch, char *err, size_t err
         const replay_entry *e = &s->log[i];
         struct iovec parts[2] = {{s->log_arena + e->off, e->len}, {(void *)e->borrowed, e->borrowed_len}};
         if (raw_send(s, parts, e->borrowed ? 2 : 1)) {
-            snprintf(err, errlen, "%s", why);
+            snprintf(err, errlen, "%s", s->transport_error);
             return -2; /* the log is intact: the next connection sends it all again */
         }
     }
@@ -279,7 +279,7 @@ static long resume_on(orion_session *s, orion_channel *ch, char *err, size_t err
 /* Connects again and resumes; the last request the server handled, or -1 (the session is lost). */
 static long recover(orion_session *s) {
     char reason[512];
-    snprintf(reason, sizeof reason, "%s", why);
+    snprintf(reason, sizeof reason, "%s", s->transport_error);
     if (s->resume_ms <= 0 || !s->connect || !s->endpoint_count) {
         lost(s, reason);
         return -1;
@@ -363,36 +363,67 @@ int sess_post_borrowed(orion_session *s, uint16_t type, const void *tail, size_t
     return post(s, type, tail, tail_len, 1);
 }
 
-static int call_frame(orion_session *s, uint16_t type, uint8_t flags, const void *tail, size_t tail_len, orv_reply *reply,
-                      sess_more_fn more, void *ctx) {
+static int send_request(orion_session *s, const sess_call_state *c) {
+    struct iovec iov[2] = {{s->w.buf, s->w.len}, {(void *)c->tail, c->tail_len}};
+    return raw_send(s, iov, c->tail_len ? 2 : 1);
+}
+
+/* Numbers and sends the synchronous request written in s->w. Non-zero: refused before it went out
+ * (nothing to wait for). A failed send is kept in c->rc: call_wait resumes the session first. */
+static int call_send(orion_session *s, sess_call_state *c) {
     if (s->broken) return ORION_ERR_LOST;
-    if (check_limit(s, type, tail_len)) return 1;
+    if (check_limit(s, c->type, c->tail_len)) return 1;
     s->seq = next_seq(s->seq);
-    uint32_t seq = s->seq;
-    if (orv_finish(&s->w, type, flags, seq, s->id, tail_len)) return 2;
-    int region = uses_region(type, flags), send = 1;
+    c->seq = s->seq;
+    if (orv_finish(&s->w, c->type, c->flags, c->seq, s->id, c->tail_len)) return 2;
+    c->rc = send_request(s, c);
+    return 0;
+}
+
+/* Waits for the reply to what call_send sent; when the connection breaks, resumes the session and
+ * sends the request again, asks again for data, or reads the reply the server kept. */
+static int call_wait(orion_session *s, sess_call_state *c, orv_reply *reply, sess_more_fn more, void *ctx) {
+    int region = uses_region(c->type, c->flags), redo = 0, kept = 0, rc = c->rc;
     for (;;) {
-        struct iovec iov[2] = {{s->w.buf, s->w.len}, {(void *)tail, tail_len}};
-        int rc = send ? raw_send(s, iov, tail_len ? 2 : 1) : 0;
-        if (rc == 0) rc = await_raw(s, type, seq, reply, send ? more : NULL, ctx);
-        if (rc != FAILED) return rc;
+        if (rc == 0) rc = await_raw(s, c->type, c->seq, reply, kept ? NULL : more, ctx);
+        if (rc != FAILED) return redo ? ORION_ERR_REDO : rc;
         uint64_t epoch = s->region_epoch;
         long handled = recover(s);
         if (handled < 0) return ORION_ERR_LOST;
-        if (region && s->region_epoch != epoch) return ORION_ERR_REDO;
-        if (after(seq, (uint32_t)handled)) {
-            send = 1; /* the server never saw it: the same request again */
+        /* through the region: the new connection has another one, so the caller does it all again,
+         * but only once the reply the server kept of a request it did handle has been read (it
+         * would be taken for the reply of another request otherwise) */
+        if (region && s->region_epoch != epoch) redo = 1;
+        kept = 0;
+        if (after(c->seq, (uint32_t)handled)) {
+            if (redo) return ORION_ERR_REDO;
+            rc = send_request(s, c); /* the server never saw it: the same request again */
         } else if (more) {
             /* handled, but a data reply is not kept by the server: ask again */
             s->seq = next_seq(s->seq);
-            seq = s->seq;
-            orv_finish(&s->w, type, flags, seq, s->id, tail_len);
-            send = 1;
+            c->seq = s->seq;
+            orv_finish(&s->w, c->type, c->flags, c->seq, s->id, c->tail_len);
+            rc = send_request(s, c);
         } else {
-            send = 0; /* handled: the server sends its kept reply right after HELLO_OK */
+            kept = 1; /* handled: the server sends its kept reply right after HELLO_OK */
+            rc = 0;
         }
     }
 }
+
+static int call_frame(orion_session *s, uint16_t type, uint8_t flags, const void *tail, size_t tail_len, orv_reply *reply,
+                      sess_more_fn more, void *ctx) {
+    sess_call_state c = {type, flags, 0, tail, tail_len, 0};
+    int rc = call_send(s, &c);
+    return rc ? rc : call_wait(s, &c, reply, more, ctx);
+}
+
+int sess_call_start(orion_session *s, uint16_t type) {
+    s->started = (sess_call_state){type, 0, 0, NULL, 0, 0};
+    return call_send(s, &s->started);
+}
+
+int sess_call_finish(orion_session *s, orv_reply *reply) { return call_wait(s, &s->started, reply, NULL, NULL); }
 
 int sess_call(orion_session *s, uint16_t type, const void *tail, size_t tail_len, orv_reply *reply, sess_more_fn more,
               void *ctx) {
@@ -438,7 +469,7 @@ orion_session *sess_open(orion_channel *ch, const orv_hello *hello, int32_t *sta
     if (rc == 0) rc = await_raw(s, ORV_HELLO, 0, &r, NULL, NULL);
     if (rc) {
         *status = rc == FAILED ? ORION_ERR_LOST : rc;
-        if (rc == FAILED) snprintf(err, errlen, "%s", why);
+        if (rc == FAILED) snprintf(err, errlen, "%s", s->transport_error);
         else if (rc == ORION_ERR_LOST) snprintf(err, errlen, "%s", s->broken_why);
         else snprintf(err, errlen, "%s", r.message);
         goto fail;

@@ -45,6 +45,16 @@ typedef struct replay_entry {
     size_t borrowed_len;
 } replay_entry;
 
+/* A synchronous request on its way: what it takes to send it again after a resume. */
+typedef struct sess_call_state {
+    uint16_t type;
+    uint8_t flags;
+    uint32_t seq;
+    const void *tail;
+    size_t tail_len;
+    int rc;                      /* how sending it went */
+} sess_call_state;
+
 typedef struct orion_session {
     pthread_mutex_t lock;
     orion_channel *ch;
@@ -56,6 +66,7 @@ typedef struct orion_session {
     orv_writer w;
     int broken;
     char broken_why[512];
+    char transport_error[512];   /* why the channel failed last (the lock guards it, as the rest) */
     int32_t pending_status;      /* the first asynchronous error not yet raised */
     uint32_t pending_seq;
     char pending_message[512];
@@ -75,6 +86,7 @@ typedef struct orion_session {
     size_t log_bytes;            /* bytes the log keeps (borrowed tails are not kept) */
     int resumes;
     uint64_t region_epoch;       /* changes whenever the session's region does */
+    sess_call_state started;     /* the call between sess_call_start and sess_call_finish */
 } orion_session;
 
 /*
@@ -118,6 +130,15 @@ typedef int (*sess_more_fn)(void *ctx, orv_reader *result);
  */
 int sess_call(orion_session *s, uint16_t type, const void *tail, size_t tail_len, orv_reply *reply, sess_more_fn more,
               void *ctx);
+
+/*
+ * sess_call in two steps, so that the caller works while the server handles the request (a staged
+ * copy fills or empties one piece of the region while the server copies the other): start sends
+ * the request written in s->w (non-zero: it was refused before it went out, do not finish it);
+ * finish waits for the reply and returns what sess_call would. No other request in between.
+ */
+int sess_call_start(orion_session *s, uint16_t type);
+int sess_call_finish(orion_session *s, orv_reply *reply);
 
 /* As sess_call, for a payload written at region offset off (INDIRECT, shm only). */
 int sess_call_indirect(orion_session *s, uint16_t type, uint64_t off, uint64_t len, orv_reply *reply);

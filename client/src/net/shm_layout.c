@@ -94,6 +94,7 @@ void shm_ring_attach(shm_ring *r, uint8_t *at, uint64_t capacity) {
     r->mask = capacity - 1;
     r->tail = __atomic_load_n(&r->hdr->tail, __ATOMIC_ACQUIRE);
     r->head = __atomic_load_n(&r->hdr->head, __ATOMIC_ACQUIRE);
+    r->published_head = r->head;
 }
 
 size_t shm_ring_max_frame(uint64_t capacity) { return (size_t)(capacity / 4 - RECORD_HEADER); }
@@ -117,6 +118,13 @@ long long shm_ring_free(shm_ring *r, char *err, size_t errlen) {
     }
     r->head = h;
     return (long long)(r->capacity - (r->tail - h));
+}
+
+int shm_ring_has_room(shm_ring *r, size_t need, char *err, size_t errlen) {
+    if (r->capacity - (r->tail - r->head) >= need) return 1;
+    long long free_bytes = shm_ring_free(r, err, errlen);
+    if (free_bytes < 0) return -1;
+    return (size_t)free_bytes >= need ? 1 : 0;
 }
 
 void shm_ring_write(shm_ring *r, const struct iovec *iov, int n, size_t len) {
@@ -161,7 +169,7 @@ int shm_ring_poll(shm_ring *r, char *err, size_t errlen) {
                 return -1;
             }
             r->head += skip;
-            __atomic_store_n(&r->hdr->head, r->head, __ATOMIC_SEQ_CST);
+            shm_ring_publish(r);
             continue;
         }
         uint64_t rec = align8(RECORD_HEADER + (uint64_t)len);
@@ -177,7 +185,14 @@ int shm_ring_poll(shm_ring *r, char *err, size_t errlen) {
     }
 }
 
-void shm_ring_release(shm_ring *r) {
-    r->head = r->pending_end;
+void shm_ring_consume(shm_ring *r) { r->head = r->pending_end; }
+
+void shm_ring_publish(shm_ring *r) {
+    r->published_head = r->head;
     __atomic_store_n(&r->hdr->head, r->head, __ATOMIC_SEQ_CST);
+}
+
+void shm_ring_release(shm_ring *r) {
+    shm_ring_consume(r);
+    shm_ring_publish(r);
 }

@@ -53,6 +53,7 @@ typedef struct shm_ring {
     const uint8_t *frame;          /* consumer: the frame the last poll found */
     size_t frame_len;
     uint64_t pending_end;
+    uint64_t published_head;       /* consumer: the head as last written into the file */
 } shm_ring;
 
 void shm_ring_attach(shm_ring *r, uint8_t *at, uint64_t capacity);
@@ -61,11 +62,21 @@ size_t shm_ring_max_frame(uint64_t capacity);
 
 /* Producer. */
 int shm_ring_space_needed(const shm_ring *r, size_t frame_len, size_t *need, char *err, size_t errlen);
+/* Free bytes, from the consumer's head as it is in the file now (checked). */
 long long shm_ring_free(shm_ring *r, char *err, size_t errlen);
+/* 1 when need bytes are free, 0 when not, -1 when the ring is corrupt. The consumer's head is read
+ * from the file only when the one last read does not leave room: the line holding it is written
+ * by the other side after every frame, and reading it costs a cache miss each time. */
+int shm_ring_has_room(shm_ring *r, size_t need, char *err, size_t errlen);
 void shm_ring_write(shm_ring *r, const struct iovec *iov, int n, size_t frame_len);
 
 /* Consumer: 1 with r->frame set, 0 when nothing is published, -1 when the ring is corrupt. */
 int shm_ring_poll(shm_ring *r, char *err, size_t errlen);
+/* Gives the polled frame's space back and publishes the new head. */
 void shm_ring_release(shm_ring *r);
+/* Gives the polled frame's space back without publishing it yet (shm_ring_publish does). */
+void shm_ring_consume(shm_ring *r);
+/* Writes the consumer's head into the file. */
+void shm_ring_publish(shm_ring *r);
 
 #endif

@@ -94,7 +94,7 @@ static int fill(tcp_channel *t, char *err, size_t errlen) {
             snprintf(err, errlen, "reading from %s failed: %s", t->base.endpoint, strerror(errno));
             return -1;
         }
-        if (now_ns() < spin_until) continue;
+        if (t->spin_us < 0 || now_ns() < spin_until) continue; /* spin_us < 0: busy poll */
         struct pollfd p = {t->fd, POLLIN, 0};
         if (poll(&p, 1, -1) < 0 && errno != EINTR) {
             snprintf(err, errlen, "waiting for %s failed: %s", t->base.endpoint, strerror(errno));
