@@ -2,7 +2,8 @@
  * Copies, taking the shortest way the connection offers:
  *   - host memory in the vGPU's shared region (pinned buffers): the device copies straight from
  *     or into it (COPY_*_REGION), nothing travels;
- *   - other host memory over shared memory: staged through a piece of the region;
+ *   - other host memory over shared memory: staged through two pieces of the region in turn, this
+ *     process filling (or emptying) one while the server copies the other;
  *   - over TCP: the data travels in frames of at most CHUNK bytes, every frame but the last sent
  *     without waiting, so the network and the server's copies overlap.
  * A synchronous copy returns when the data is in place and raises a latched asynchronous error,
@@ -15,7 +16,9 @@
 #include "core/internal.h"
 
 #define CHUNK (1u << 20)
-#define STAGE (8u << 20)
+/* Staging through the region: two pieces of PIECE bytes (what peer copies stage at once, too). */
+#define PIECE (4u << 20)
+#define STAGE (2 * PIECE)
 
 static uint64_t sh(const orion_stream *s) { return s ? s->handle : 0; }
 
@@ -74,25 +77,86 @@ static int region_copy(orion_device *d, uint16_t type, uint64_t dev_ptr, uint64_
     return rc;
 }
 
+/*
+ * Staged copies of pageable memory through the region, in pieces that alternate between the two
+ * halves of stage: the host side of one piece (a memcpy, as slow as the device's DMA or slower)
+ * runs while the server copies the other, instead of one after the other. Each piece is a
+ * synchronous request of its own, started before and finished after the memcpy; one is in flight
+ * at a time, under the session's lock.
+ */
+typedef struct staging {
+    orion_device *d;
+    uint8_t *stage;            /* two halves of PIECE bytes (or one, for a copy that fits) */
+    uint64_t stage_off;        /* its offset in the region */
+} staging;
+
+static int piece_start(const staging *g, uint16_t type, uint64_t dev_ptr, int half, size_t k) {
+    orion_session *s = g->d->session;
+    uint64_t off = g->stage_off + (uint64_t)half * PIECE;
+    if (type == ORV_COPY_HTOD_REGION) orv_req_copy_htod_region(sess_next(s), g->d->local, dev_ptr, off, k, 0);
+    else orv_req_copy_dtoh_region(sess_next(s), g->d->local, dev_ptr, off, k, 0);
+    return sess_call_start(s, type);
+}
+
+static int piece_finish(const staging *g) {
+    orv_reply r;
+    int rc = sess_call_finish(g->d->session, &r);
+    if (rc && rc != ORION_ERR_LOST && rc != ORION_ERR_REDO) core_note(r.message);
+    return rc;
+}
+
+static int htod_staged(const staging *g, uint64_t dst, const uint8_t *src, size_t n) {
+    orion_session *s = g->d->session;
+    sess_begin(s);
+    int rc = 0, in_flight = 0;
+    for (size_t done = 0, i = 0; rc == 0 && done < n; i++) {
+        size_t k = n - done < PIECE ? n - done : PIECE;
+        memcpy(g->stage + (i & 1) * PIECE, src + done, k); /* while the server copies the previous piece */
+        if (in_flight) rc = piece_finish(g);
+        if (rc == 0) rc = piece_start(g, ORV_COPY_HTOD_REGION, dst + done, (int)(i & 1), k);
+        in_flight = rc == 0;
+        done += k;
+    }
+    if (in_flight) rc = piece_finish(g);
+    if (rc == 0) rc = sess_take_pending(s);
+    sess_end(s);
+    return rc;
+}
+
+static int dtoh_staged(const staging *g, uint8_t *dst, uint64_t src, size_t n) {
+    orion_session *s = g->d->session;
+    sess_begin(s);
+    size_t k = n < PIECE ? n : PIECE;
+    int rc = piece_start(g, ORV_COPY_DTOH_REGION, src, 0, k);
+    for (size_t done = 0, i = 0; rc == 0 && done < n; i++) {
+        rc = piece_finish(g);
+        if (rc) break;
+        size_t next = done + k, k_next = n - next < PIECE ? n - next : PIECE;
+        if (next < n) rc = piece_start(g, ORV_COPY_DTOH_REGION, src + next, (int)((i + 1) & 1), k_next);
+        memcpy(dst + done, g->stage + (i & 1) * PIECE, k); /* while the server copies the next piece */
+        done = next;
+        k = k_next;
+    }
+    if (rc == 0) rc = sess_take_pending(s);
+    sess_end(s);
+    return rc;
+}
+
+/* Staging room in the region for an n-byte copy: two pieces, or one when the copy fits in it. */
+static size_t stage_bytes(size_t n) { return n <= PIECE ? n : STAGE; }
+
 static int htod_once(orion_device *d, uint64_t dst, const void *src, size_t n, orion_stream *st, int async) {
     orion_region *region = d->session->region;
     uint64_t off;
     if (region_contains(region, src, n, &off)) return region_copy(d, ORV_COPY_HTOD_REGION, dst, off, n, st, async);
     if (region && !async) {
         /* a synchronous copy on the default stream: each piece is done when its reply comes, so
-         * the staging piece can be refilled at once */
-        void *stage = region_alloc(region, n < STAGE ? n : STAGE);
-        if (stage) {
-            uint64_t soff;
-            region_contains(region, stage, 1, &soff);
-            int rc = 0;
-            for (size_t done = 0; rc == 0 && done < n;) {
-                size_t k = n - done < STAGE ? n - done : STAGE;
-                memcpy(stage, (const uint8_t *)src + done, k);
-                rc = region_copy(d, ORV_COPY_HTOD_REGION, dst + done, soff, k, NULL, 0);
-                done += k;
-            }
-            region_free(region, stage, n < STAGE ? n : STAGE);
+         * its half of the staging room can be filled again at once */
+        staging g = {d, region_alloc(region, stage_bytes(n)), 0};
+        if (g.stage) {
+            region_contains(region, g.stage, 1, &g.stage_off);
+            int rc = htod_staged(&g, dst, src, n);
+            region_free(region, g.stage, stage_bytes(n)); /* to the region it came from, even after a resume */
             return rc;
         }
     }
@@ -146,18 +210,11 @@ static int dtoh_once(orion_device *d, void *dst, uint64_t src, size_t n, orion_s
     uint64_t off;
     if (region_contains(region, dst, n, &off)) return region_copy(d, ORV_COPY_DTOH_REGION, src, off, n, st, async);
     if (region && !async) {
-        void *stage = region_alloc(region, n < STAGE ? n : STAGE);
-        if (stage) {
-            uint64_t soff;
-            region_contains(region, stage, 1, &soff);
-            int rc = 0;
-            for (size_t done = 0; rc == 0 && done < n;) {
-                size_t k = n - done < STAGE ? n - done : STAGE;
-                rc = region_copy(d, ORV_COPY_DTOH_REGION, src + done, soff, k, NULL, 0);
-                if (rc == 0) memcpy((uint8_t *)dst + done, stage, k);
-                done += k;
-            }
-            region_free(region, stage, n < STAGE ? n : STAGE);
+        staging g = {d, region_alloc(region, stage_bytes(n)), 0};
+        if (g.stage) {
+            region_contains(region, g.stage, 1, &g.stage_off);
+            int rc = dtoh_staged(&g, dst, src, n);
+            region_free(region, g.stage, stage_bytes(n));
             return rc;
         }
     }

@@ -151,6 +151,11 @@ orv_writer *sess_begin(orion_session *s) {
     return &s->w;
 }
 
+orv_writer *sess_next(orion_session *s) {
+    orv_begin(&s->w);
+    return &s->w;
+}
+
 void sess_end(orion_session *s) { pthread_mutex_unlock(&s->lock); }
 
 static int raw_send(orion_session *s, const struct iovec *iov, int n) {

@@ -102,6 +102,8 @@ void sess_set_resume(orion_session *s, const char *const *endpoints, int count, 
 
 /* Locks the session and starts a request in s->w; write the payload with orv_req_*. */
 orv_writer *sess_begin(orion_session *s);
+/* Starts another request in s->w, under the lock sess_begin took (once the previous one is sent). */
+orv_writer *sess_next(orion_session *s);
 void sess_end(orion_session *s);
 
 /* Sends the request without waiting (ASYNC). 0, ORION_ERR_LOST, or ORION_ERR_REDO (a request
