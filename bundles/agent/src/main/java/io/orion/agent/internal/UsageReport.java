@@ -47,7 +47,7 @@ final class UsageReport {
         for (VgpuStatus st : server.vgpus()) {
             String id = st.grant().id();
             vgpus.add(new VgpuUsage(id, process.getOrDefault(id, ""), st.memoryUsedBytes() >> 20, st.launches(),
-                    st.bytesToDevice() + st.bytesFromDevice() + st.bytesOnDevice(), -1, 0));
+                    st.bytesToDevice() + st.bytesFromDevice() + st.bytesOnDevice(), st.sharePercent(), st.heldBackMillis()));
         }
         return new NodeReport(gpus, vgpus, List.copyOf(live));
     }

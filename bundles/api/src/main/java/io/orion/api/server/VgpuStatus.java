@@ -13,12 +13,35 @@ package io.orion.api.server;
  * @param bytesToDevice    bytes copied host to device since it was granted
  * @param bytesFromDevice  bytes copied device to host since it was granted
  * @param bytesOnDevice    bytes copied device to device and set by memset since it was granted
+ * @param computeMode      how its share is enforced: {@code strict} (a cap, even on an idle GPU),
+ *                         {@code elastic} (idle capacity may be borrowed) or {@code off} (the
+ *                         server's compute gate is off: contexts are time-sliced by the GPU)
+ * @param sharePercent     share of its GPU's time it consumed over the gate's window (the last
+ *                         few seconds; {@code computeShareWindowMillis}), 0–100, measured with
+ *                         events around its kernels; -1 while the gate is off
+ * @param heldBackMillis   time its launches were held back by the compute gate since it was
+ *                         granted (a counter; a wait in progress included)
+ * @param gpuMillis        GPU time its kernels consumed since it was granted, as the gate measured
+ *                         it (a counter)
  */
 public record VgpuStatus(VgpuGrant grant, long memoryUsedBytes, int sessions, boolean automatic, long launches,
-                         long bytesToDevice, long bytesFromDevice, long bytesOnDevice) {
+                         long bytesToDevice, long bytesFromDevice, long bytesOnDevice, String computeMode,
+                         double sharePercent, long heldBackMillis, long gpuMillis) {
 
-    /** A status without traffic counters (all zero). */
+    /** A status without compute measurements: mode {@code off}, share -1. */
+    public VgpuStatus(VgpuGrant grant, long memoryUsedBytes, int sessions, boolean automatic, long launches,
+                      long bytesToDevice, long bytesFromDevice, long bytesOnDevice) {
+        this(grant, memoryUsedBytes, sessions, automatic, launches, bytesToDevice, bytesFromDevice, bytesOnDevice, "off", -1, 0, 0);
+    }
+
+    /** A status without traffic counters (all zero) or compute measurements. */
     public VgpuStatus(VgpuGrant grant, long memoryUsedBytes, int sessions, boolean automatic) {
         this(grant, memoryUsedBytes, sessions, automatic, 0, 0, 0, 0);
+    }
+
+    /** This status with the compute gate's figures. */
+    public VgpuStatus withCompute(String mode, double share, long heldBack, long gpu) {
+        return new VgpuStatus(grant, memoryUsedBytes, sessions, automatic, launches, bytesToDevice, bytesFromDevice,
+                bytesOnDevice, mode, share, heldBack, gpu);
     }
 }

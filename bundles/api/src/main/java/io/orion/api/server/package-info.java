@@ -7,7 +7,7 @@
  * it opens its session. Quotas change at once on running sessions.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.orion.api.server;
 
 import org.osgi.annotation.bundle.Export;

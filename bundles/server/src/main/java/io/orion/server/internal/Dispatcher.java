@@ -17,6 +17,8 @@ final class Dispatcher {
         this.gate = gate;
     }
 
+    LaunchGate gate() { return gate; }
+
     Result handle(Session s, DeviceRequest r, int chunkBytes, ChunkSink chunks) {
         SessionDevice d = s.device(r.device());
         d.calls.increment();
@@ -40,7 +42,7 @@ final class Dispatcher {
             case ModuleCalls.Occupancy m -> ModuleOps.occupancy(d, m);
             case ExecCalls.Launch m -> ExecOps.launch(d, m, gate);
             case StreamCalls.StreamCreate m -> ExecOps.createStream(d, m);
-            case StreamCalls.StreamDestroy m -> ExecOps.destroyStream(d, m);
+            case StreamCalls.StreamDestroy m -> ExecOps.destroyStream(d, m, gate);
             case StreamCalls.StreamSync m -> ExecOps.syncStream(d, m);
             case StreamCalls.StreamQuery m -> ExecOps.queryStream(d, m);
             case StreamCalls.StreamWaitEvent m -> ExecOps.waitEvent(d, m);

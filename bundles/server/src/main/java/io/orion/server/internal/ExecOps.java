@@ -12,6 +12,7 @@ import io.orion.protocol.ExecCalls;
 import io.orion.protocol.Result;
 import io.orion.protocol.Results;
 import io.orion.protocol.StreamCalls;
+import io.orion.server.internal.gate.Admission;
 
 /** Launches, streams, events and synchronization. */
 final class ExecOps {
@@ -31,8 +32,12 @@ final class ExecOps {
         GpuStream stream = d.stream(m.stream());
         Dim3 grid = new Dim3(m.grid().x(), m.grid().y(), m.grid().z());
         Dim3 block = new Dim3(m.block().x(), m.block().y(), m.block().z());
-        gate.admit(d, stream);
-        d.context.launch(f.function(), grid, block, m.sharedBytes(), stream, MemorySegment.ofBuffer(m.args()));
+        Admission admitted = gate.admit(d, stream);
+        try {
+            d.context.launch(f.function(), grid, block, m.sharedBytes(), stream, MemorySegment.ofBuffer(m.args()));
+        } finally {
+            admitted.done();
+        }
         d.launches.increment();
         return Results.Empty.INSTANCE;
     }
@@ -41,9 +46,11 @@ final class ExecOps {
         return new Results.Handle(d.streams.add(d.context.createStream(m.nonBlocking(), m.priority())));
     }
 
-    static Result destroyStream(SessionDevice d, StreamCalls.StreamDestroy m) {
+    static Result destroyStream(SessionDevice d, StreamCalls.StreamDestroy m, LaunchGate gate) {
         if (m.stream() == 0) throw new GpuException(CudaError.INVALID_HANDLE, "the default stream cannot be destroyed");
-        d.context.destroyStream(d.streams.remove(m.stream()));
+        GpuStream s = d.streams.remove(m.stream());
+        gate.streamDestroyed(d, s); // its measuring ends while the stream still takes events
+        d.context.destroyStream(s);
         return Results.Empty.INSTANCE;
     }
 

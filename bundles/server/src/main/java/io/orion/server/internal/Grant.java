@@ -8,6 +8,8 @@ import io.orion.api.backend.CudaError;
 import io.orion.api.backend.GpuException;
 import io.orion.api.server.VgpuGrant;
 import io.orion.api.server.VgpuStatus;
+import io.orion.server.internal.gate.GateTenant;
+import io.orion.server.internal.gate.ShareAccount;
 
 /**
  * A granted vGPU and its memory account. The account is shared by every session attached to the
@@ -15,7 +17,7 @@ import io.orion.api.server.VgpuStatus;
  * a compare-and-set on the used bytes: the quota is never exceeded, also under concurrent
  * allocations from several processes.
  */
-final class Grant {
+final class Grant implements GateTenant {
     private volatile VgpuGrant grant;
     private final boolean automatic;
     private final AtomicLong used = new AtomicLong();
@@ -24,6 +26,8 @@ final class Grant {
         new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
         new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder()};
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    /** What the compute gate measured of it: GPU time, share, time held back (all its sessions). */
+    private final ShareAccount compute = new ShareAccount();
 
     Grant(VgpuGrant grant, boolean automatic) {
         this.grant = grant;
@@ -32,7 +36,18 @@ final class Grant {
 
     VgpuGrant spec() { return grant; }
 
-    String id() { return grant.id(); }
+    @Override
+    public String id() { return grant.id(); }
+
+    @Override
+    public String groupId() { return grant.groupId(); }
+
+    /** The share as granted now: the gate reads it at every decision, so a resize applies at once. */
+    @Override
+    public int ratio() { return grant.ratio(); }
+
+    @Override
+    public ShareAccount account() { return compute; }
 
     boolean automatic() { return automatic; }
 

@@ -53,10 +53,10 @@ final class Grants {
         return g.status();
     }
 
-    List<VgpuStatus> statuses() {
-        List<VgpuStatus> out = new ArrayList<>();
-        for (Grant g : byId.values()) out.add(g.status());
-        out.sort((a, b) -> a.grant().id().compareTo(b.grant().id()));
+    /** Every grant, by id. */
+    List<Grant> all() {
+        List<Grant> out = new ArrayList<>(byId.values());
+        out.sort((a, b) -> a.id().compareTo(b.id()));
         return out;
     }
 

@@ -29,6 +29,10 @@ import io.orion.api.transport.Transport;
 import io.orion.api.transport.TransportClosedException;
 import io.orion.protocol.FrameHeader;
 import io.orion.protocol.SessionCalls;
+import io.orion.server.internal.gate.ComputeGate;
+import io.orion.server.internal.gate.ComputeMode;
+import io.orion.server.internal.gate.GateSettings;
+import io.orion.server.internal.gate.GpuGate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +58,17 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
     private final ScheduledExecutorService reaper;
     private volatile ServerSettings settings;
 
-    /** A server with no gate on launches. */
+    /**
+     * A server whose compute gate is off (contexts time-sliced by the GPU, as without Orion) until
+     * {@link #reconfigureGate} says otherwise: what tests and the remoting benchmark start from.
+     */
     public RemotingServer(ServerSettings settings, Supplier<Optional<GpuBackend>> backend) {
-        this(settings, backend, LaunchGate.open());
+        this(settings, backend, GateSettings.defaults().withMode(ComputeMode.OFF));
+    }
+
+    /** A server whose launches pass the compute gate with these settings. */
+    public RemotingServer(ServerSettings settings, Supplier<Optional<GpuBackend>> backend, GateSettings gate) {
+        this(settings, backend, new GatedLaunches(new ComputeGate(gate)));
     }
 
     RemotingServer(ServerSettings settings, Supplier<Optional<GpuBackend>> backend, LaunchGate gate) {
@@ -76,6 +88,28 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
     /** New settings apply to new connections and to sessions detached from now on. */
     public void reconfigure(ServerSettings s) {
         this.settings = s;
+    }
+
+    /** New compute gate settings apply at once, to running sessions too. */
+    public void reconfigureGate(GateSettings s) {
+        computeGate().reconfigure(s);
+        LOG.info("compute gate: {}", describe(s));
+    }
+
+    static String describe(GateSettings s) {
+        if (!s.enabled()) return "off (contexts are time-sliced by the GPU; ratios are not enforced)";
+        return s.mode().label() + (s.vgpuModes().isEmpty() ? "" : " " + s.vgpuModes()) + ", slices of "
+                + s.slice().toMillis() + " ms, lookahead " + s.lookahead().toMillis() + " ms";
+    }
+
+    /** What the compute gate of each GPU has done (switches, slices), for status and the benchmark. */
+    public List<GpuGate.Stats> gateStats() {
+        return computeGate().stats();
+    }
+
+    private ComputeGate computeGate() {
+        if (dispatcher.gate() instanceof GatedLaunches g) return g.gate();
+        throw new IllegalStateException("this server was built with a fixed launch gate");
     }
 
     // ---- transports -------------------------------------------------------------------------------
@@ -260,6 +294,8 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
     void closeSession(Session s, String why, boolean disconnect) {
         ConnectionHandler c = s.connection();
         if (!s.markClosed()) return;
+        // before the lock: the session's own thread may hold it while it waits in the compute gate
+        for (SessionDevice d : s.devices()) dispatcher.gate().closing(d);
         if (c != null && disconnect) c.connection().close();
         long freed = 0;
         int allocations = 0;
@@ -293,9 +329,16 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
         return backend.get().map(GpuBackend::devices).orElse(List.of());
     }
 
+    /** A grant's status with the compute gate's figures. */
+    private VgpuStatus status(Grant g) {
+        return dispatcher.gate().describe(g, g.status());
+    }
+
     @Override
     public VgpuStatus grant(VgpuGrant grant) {
         VgpuStatus st = grants.grant(grant, devices());
+        st = grants.get(grant.id()).map(this::status).orElse(st);
+        dispatcher.gate().changed();
         LOG.info("granted vGPU {}: {} MiB, {}% of {}, group '{}'", grant.id(), grant.memoryMiB(), grant.ratio(),
                 grant.gpuUuid(), grant.groupId());
         return st;
@@ -313,15 +356,17 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
     @Override
     public VgpuStatus resize(String vgpuId, long memoryMiB, int ratio) {
         VgpuStatus st = grants.resize(vgpuId, memoryMiB, ratio);
+        dispatcher.gate().changed(); // the new share applies to running sessions at once
+        st = grants.get(vgpuId).map(this::status).orElse(st);
         LOG.info("resized vGPU {} to {} MiB, {}% ({} bytes in use)", vgpuId, memoryMiB, ratio, st.memoryUsedBytes());
         return st;
     }
 
     @Override
-    public List<VgpuStatus> vgpus() { return grants.statuses(); }
+    public List<VgpuStatus> vgpus() { return grants.all().stream().map(this::status).toList(); }
 
     @Override
-    public Optional<VgpuStatus> vgpu(String vgpuId) { return grants.get(vgpuId).map(Grant::status); }
+    public Optional<VgpuStatus> vgpu(String vgpuId) { return grants.get(vgpuId).map(this::status); }
 
     @Override
     public List<SessionInfo> sessions() {
@@ -343,5 +388,6 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
         useTransports(List.of());
         reaper.shutdownNow();
         for (Session s : List.copyOf(sessions.values())) closeSession(s, "the server is stopping");
+        if (dispatcher.gate() instanceof GatedLaunches g) g.gate().close();
     }
 }

@@ -2,6 +2,7 @@ package io.orion.server.internal;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 import io.orion.api.server.SessionInfo;
 import io.orion.api.server.SessionVgpu;
@@ -26,7 +27,7 @@ public final class ServerCommands {
     static final String HELP = """
             orion:sessions [list]                 client sessions on this server: client, state, transport, usage per vGPU
             orion:sessions close ID               end a session now and free everything it holds
-            orion:grants [list]                   vGPUs granted to this server: quota, share, group, memory in use
+            orion:grants [list]                   vGPUs granted to this server: quota, ratio, compute mode, share consumed lately, time held back, group, memory in use
             orion:grants add ID GPU MEMORY_MIB RATIO [GROUP]   grant a vGPU (as the controller does)
             orion:grants resize ID MEMORY_MIB RATIO   change a vGPU's quota and share, live
             orion:grants revoke ID                withdraw a vGPU; its sessions are closed
@@ -86,10 +87,13 @@ public final class ServerCommands {
 
     @Descriptor("list the vGPUs granted to this server")
     public String grants() {
-        TextTable t = new TextTable("VGPU", "GPU", "MEMORY MiB", "RATIO", "GROUP", "USED MiB", "SESSIONS", "ORIGIN");
+        TextTable t = new TextTable("VGPU", "GPU", "MEMORY MiB", "RATIO", "MODE", "SHARE", "HELD s", "GROUP", "USED MiB",
+                "SESSIONS", "ORIGIN");
         for (VgpuStatus v : server.vgpus()) {
             VgpuGrant g = v.grant();
-            t.row(g.id(), g.gpuUuid(), g.memoryMiB(), g.ratio() + "%", g.groupId(), mib(v.memoryUsedBytes()), v.sessions(),
+            t.row(g.id(), g.gpuUuid(), g.memoryMiB(), g.ratio() + "%", v.computeMode(),
+                    v.sharePercent() < 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", v.sharePercent()),
+                    String.format(Locale.ROOT, "%.1f", v.heldBackMillis() / 1000.0), g.groupId(), mib(v.memoryUsedBytes()), v.sessions(),
                     v.automatic() ? "automatic" : "granted");
         }
         return t.isEmpty() ? "no vGPUs granted\n" : t.toString();

@@ -39,7 +39,7 @@ public final class ServerComponent implements VgpuServer, PlatformListener {
         this.server = new RemotingServer(ServerSettings.from(config), () -> {
             Platform p = platform;
             return p == null ? Optional.empty() : p.activeBackend();
-        });
+        }, ServerSettings.gate(config));
         refreshTransports();
     }
 
@@ -59,6 +59,7 @@ public final class ServerComponent implements VgpuServer, PlatformListener {
     @Modified
     void modified(ServerConfig config) {
         server.reconfigure(ServerSettings.from(config));
+        server.reconfigureGate(ServerSettings.gate(config));
     }
 
     @Deactivate

@@ -2,10 +2,12 @@ package io.orion.server.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Configuration of the remoting server, PID {@value ServerComponent#PID}. Changes apply at once. */
 @ObjectClassDefinition(name = "Orion server",
-        description = "vGPU sessions: how long a disconnected session waits for its client, who may open one, frame limits.")
+        description = "vGPU sessions: how long a disconnected session waits for its client, who may open one, frame limits; "
+                + "the compute gate that enforces each vGPU's share (ORION_RATIO).")
 @interface ServerConfig {
 
     @AttributeDefinition(name = "Disconnect grace (ms)",
@@ -36,4 +38,38 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Server name", description = "How the server introduces itself to clients.")
     String serverName() default "orion-server";
+
+    @AttributeDefinition(name = "Compute mode",
+            description = "How vGPU shares (ORION_RATIO) are enforced on every GPU: strict (the share is a cap, even on an idle "
+                    + "GPU), elastic (idle capacity may be borrowed and is given back as soon as others need it), or off (no "
+                    + "gate: contexts are time-sliced by the GPU and ratios mean nothing).",
+            options = {@Option(value = "elastic"), @Option(value = "strict"), @Option(value = "off")})
+    String computeMode() default "elastic";
+
+    @AttributeDefinition(name = "Per-vGPU compute modes",
+            description = "Exceptions to the compute mode, PATTERN=strict or PATTERN=elastic; the pattern (with * and ?) is matched "
+                    + "against the vGPU id and its group (ORION_GROUP_ID); the first match wins.")
+    String[] computeVgpuModes() default {};
+
+    @AttributeDefinition(name = "Compute slice (ms)",
+            description = "How long one vGPU holds a GPU before the gate looks at who else waits. Longer slices switch less often "
+                    + "(each switch costs tens of microseconds of idle GPU); shorter ones make a waiting vGPU wait less.")
+    long computeSliceMillis() default 10;
+
+    @AttributeDefinition(name = "Compute lookahead (ms)",
+            description = "GPU work a vGPU may have queued ahead while it holds the GPU: what a hand-over waits for at most.")
+    long computeLookaheadMillis() default 2;
+
+    @AttributeDefinition(name = "Measuring quantum (us)",
+            description = "GPU work between two timing events of a stream: kernels shorter than this share one pair of events.")
+    long computeQuantumMicros() default 500;
+
+    @AttributeDefinition(name = "Idle grace (us)",
+            description = "How long a vGPU holding a GPU may go without launching (its work all done) before its slice goes to "
+                    + "a vGPU that waits.")
+    long computeIdleGraceMicros() default 1000;
+
+    @AttributeDefinition(name = "Share window (ms)",
+            description = "The window the consumed share each vGPU reports (status, metrics, orion-smi) is measured over.")
+    long computeShareWindowMillis() default 5000;
 }

@@ -2,7 +2,11 @@ package io.orion.server.internal;
 
 import java.time.Duration;
 
+import java.util.List;
+
 import io.orion.protocol.Wire;
+import io.orion.server.internal.gate.ComputeMode;
+import io.orion.server.internal.gate.GateSettings;
 
 /**
  * Validated server settings, from {@link ServerConfig} or built directly (tests and the benchmark
@@ -44,6 +48,14 @@ public record ServerSettings(Duration disconnectGrace, Duration transportGrace, 
     static ServerSettings from(ServerConfig c) {
         return new ServerSettings(Duration.ofMillis(c.disconnectGraceMillis()), Duration.ofMillis(c.transportGraceMillis()),
                 c.autoGrant(), c.maxPayloadBytes(), c.chunkBytes(), Duration.ofMillis(c.reaperPeriodMillis()), c.serverName());
+    }
+
+    /** The compute gate's settings of a configuration; errors name the key and the value. */
+    static GateSettings gate(ServerConfig c) {
+        return new GateSettings(ComputeMode.parse(c.computeMode(), "computeMode", true), List.of(c.computeVgpuModes()),
+                Duration.ofMillis(c.computeSliceMillis()), Duration.ofMillis(c.computeLookaheadMillis()),
+                Duration.ofNanos(c.computeQuantumMicros() * 1000), Duration.ofNanos(c.computeIdleGraceMicros() * 1000),
+                Duration.ofMillis(c.computeShareWindowMillis()));
     }
 
     public ServerSettings withDisconnectGrace(Duration d) {

@@ -16,6 +16,7 @@ import io.orion.api.backend.GpuStream;
 import io.orion.api.backend.HostMemory;
 import io.orion.api.server.SessionVgpu;
 import io.orion.protocol.ModuleCalls;
+import io.orion.server.internal.gate.DeviceTrack;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,11 @@ final class SessionDevice {
     final LongAdder bytesFromDevice = new LongAdder();
     final LongAdder bytesOnDevice = new LongAdder();
     final LongAdder calls = new LongAdder();
+
+    /** The compute gate's view of this device, from its first launch (GatedLaunches; guarded by this object). */
+    volatile DeviceTrack gateTrack;
+    /** The session is closing: the gate takes the device no more. */
+    boolean gateClosed;
 
     /** The attached connection's shared region as this context sees it (registered when it could be); null without one. */
     private volatile MemorySegment region;

@@ -31,6 +31,7 @@ class ServerCommandsTest {
         String list = cmd.grants("list");
         assertTrue(list.startsWith("VGPU"), list);
         assertTrue(list.contains("v1") && list.contains("16") && list.contains("40%") && list.contains("pod-3") && list.contains("granted"), list);
+        assertTrue(list.contains("MODE") && list.contains(" off ") && list.contains(" - "), "the gate is off on this server: " + list);
         assertTrue(cmd.grants("resize", "v1", "8", "20").startsWith("resized v1 to 8 MiB, 20%"));
         assertTrue(cmd.grants("add", "v2", "GPU-none", "1", "1").contains("is not on this server"));
         assertTrue(cmd.grants("resize", "v1", "lots", "20").contains("MEMORY_MIB must be a number, was 'lots'"));
