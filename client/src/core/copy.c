@@ -269,10 +269,26 @@ ORION_API int orion_memcpy_peer(uint64_t dst, int dst_dev, uint64_t src, int src
 
 /* ---- the entry point ---------------------------------------------------------------------------- */
 
-/* The vGPU holding ptr, trying the stream's and the current device first. */
-static int owner(uint64_t ptr, const orion_stream *st, int *dev) {
+/* The allocation holding a pointer: its vGPU and range. */
+typedef struct {
+    int dev;
+    uint64_t base;
+    size_t size;
+} span;
+
+/* Whether ptr is device memory, trying the stream's and the current device first; *out says where. */
+static int owner(uint64_t ptr, const orion_stream *st, span *out) {
     int prefer = st ? st->dev : orion_current_device();
-    return orion_device_pointer(ptr, prefer, dev, NULL, NULL);
+    out->dev = -1;
+    return orion_device_pointer(ptr, prefer, &out->dev, &out->base, &out->size);
+}
+
+/* [ptr, ptr + n) inside the allocation owner found (what mem_check_device_range checks, without
+ * looking it up again). */
+static int check_span(const span *a, uint64_t ptr, size_t n, const char *what) {
+    if (n <= a->size - (ptr - a->base)) return OR_SUCCESS;
+    return core_fail(OR_INVALID_VALUE, "%s [0x%llx, +%zu) is not inside an allocation of vGPU %d", what, (unsigned long long)ptr,
+                     n, a->dev);
 }
 
 ORION_API int orion_memcpy(void *dst, const void *src, size_t n, int kind, orion_stream *st, int async) {
@@ -281,8 +297,8 @@ ORION_API int orion_memcpy(void *dst, const void *src, size_t n, int kind, orion
     if (n == 0) return OR_SUCCESS;
     if (!dst || !src) return core_fail(OR_INVALID_VALUE, "a copy of %zu bytes with a null pointer", n);
     uint64_t d = (uint64_t)(uintptr_t)dst, s = (uint64_t)(uintptr_t)src;
-    int ddev = -1, sdev = -1;
-    int dst_dev = owner(d, st, &ddev), src_dev = owner(s, st, &sdev);
+    span da, sa;
+    int dst_dev = owner(d, st, &da), src_dev = owner(s, st, &sa);
     if (kind == ORION_DEFAULT)
         kind = dst_dev ? (src_dev ? ORION_D2D : ORION_H2D) : (src_dev ? ORION_D2H : ORION_H2H);
     switch (kind) {
@@ -292,21 +308,20 @@ ORION_API int orion_memcpy(void *dst, const void *src, size_t n, int kind, orion
         return OR_SUCCESS;
     case ORION_H2D:
         if (!dst_dev) return core_fail(OR_INVALID_VALUE, "host-to-device copy: destination %p is not device memory", dst);
-        if ((rc = mem_check_device_range(ddev, d, n, "copy destination"))) return rc;
-        if (st && st->dev != ddev) return core_fail(OR_INVALID_VALUE, "the stream is on vGPU %d, the destination on %d", st->dev, ddev);
-        return htod(&orion_g.devices[ddev], d, src, n, st, async);
+        if ((rc = check_span(&da, d, n, "copy destination"))) return rc;
+        if (st && st->dev != da.dev) return core_fail(OR_INVALID_VALUE, "the stream is on vGPU %d, the destination on %d", st->dev, da.dev);
+        return htod(&orion_g.devices[da.dev], d, src, n, st, async);
     case ORION_D2H:
         if (!src_dev) return core_fail(OR_INVALID_VALUE, "device-to-host copy: source %p is not device memory", src);
-        if ((rc = mem_check_device_range(sdev, s, n, "copy source"))) return rc;
-        if (st && st->dev != sdev) return core_fail(OR_INVALID_VALUE, "the stream is on vGPU %d, the source on %d", st->dev, sdev);
-        return dtoh(&orion_g.devices[sdev], dst, s, n, st, async);
+        if ((rc = check_span(&sa, s, n, "copy source"))) return rc;
+        if (st && st->dev != sa.dev) return core_fail(OR_INVALID_VALUE, "the stream is on vGPU %d, the source on %d", st->dev, sa.dev);
+        return dtoh(&orion_g.devices[sa.dev], dst, s, n, st, async);
     case ORION_D2D:
         if (!dst_dev || !src_dev)
             return core_fail(OR_INVALID_VALUE, "device-to-device copy: %p is not device memory", dst_dev ? src : dst);
-        if (ddev != sdev) return orion_memcpy_peer(d, ddev, s, sdev, n, st, async);
-        if ((rc = mem_check_device_range(sdev, s, n, "copy source")) || (rc = mem_check_device_range(ddev, d, n, "copy destination")))
-            return rc;
-        return dtod(&orion_g.devices[ddev], d, s, n, st);
+        if (da.dev != sa.dev) return orion_memcpy_peer(d, da.dev, s, sa.dev, n, st, async);
+        if ((rc = check_span(&sa, s, n, "copy source")) || (rc = check_span(&da, d, n, "copy destination"))) return rc;
+        return dtod(&orion_g.devices[da.dev], d, s, n, st);
     default:
         return core_fail(OR_INVALID_VALUE, "copy kind %d", kind);
     }
@@ -323,12 +338,12 @@ ORION_API int orion_memcpy_2d(void *dst, size_t dpitch, const void *src, size_t 
     int rc = orion_init();
     if (rc) return rc;
     uint64_t d = (uint64_t)(uintptr_t)dst, s = (uint64_t)(uintptr_t)src;
-    int ddev, sdev;
-    int dst_dev = owner(d, st, &ddev), src_dev = owner(s, st, &sdev);
+    span da, sa;
+    int dst_dev = owner(d, st, &da), src_dev = owner(s, st, &sa);
     if (kind == ORION_DEFAULT)
         kind = dst_dev ? (src_dev ? ORION_D2D : ORION_H2D) : (src_dev ? ORION_D2H : ORION_H2H);
     size_t sspan = (height - 1) * spitch + width;
-    if (kind == ORION_D2H && src_dev && mem_check_device_range(sdev, s, sspan, "2D copy source") == OR_SUCCESS) {
+    if (kind == ORION_D2H && src_dev && check_span(&sa, s, sspan, "2D copy source") == OR_SUCCESS) {
         /* one transfer of the whole span, then the rows are put in place here */
         uint8_t *tmp = malloc(sspan);
         if (!tmp) return core_fail(OR_OUT_OF_MEMORY, "no host memory to stage a %zu-byte 2D copy", sspan);
@@ -362,11 +377,12 @@ ORION_API int orion_memset(uint64_t dst, const void *pattern, size_t elem, size_
     if (rc) return rc;
     if (elem != 1 && elem != 2 && elem != 4) return core_fail(OR_INVALID_VALUE, "memset element of %zu bytes", elem);
     if (count == 0) return OR_SUCCESS;
-    int dev;
-    if (!owner(dst, st, &dev)) return core_fail(OR_INVALID_VALUE, "memset of %p: not device memory", (void *)(uintptr_t)dst);
+    span a;
+    if (!owner(dst, st, &a)) return core_fail(OR_INVALID_VALUE, "memset of %p: not device memory", (void *)(uintptr_t)dst);
     if (dst % elem) return core_fail(OR_INVALID_VALUE, "memset of %zu-byte elements at unaligned 0x%llx", elem, (unsigned long long)dst);
     size_t n = elem * count;
-    if ((rc = mem_check_device_range(dev, dst, n, "memset range"))) return rc;
+    if ((rc = check_span(&a, dst, n, "memset range"))) return rc;
+    int dev = a.dev;
     if (st && st->dev != dev) return core_fail(OR_INVALID_VALUE, "the stream is on vGPU %d, the memory on %d", st->dev, dev);
     orion_device *d = &orion_g.devices[dev];
     const uint8_t *p = pattern;

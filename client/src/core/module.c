@@ -335,9 +335,7 @@ void launch_limits_read(orion_device *d) {
     l->max_shared = optin > plain ? optin : plain;
 }
 
-ORION_API int orion_launch_config_ok(int dev, const unsigned grid[3], const unsigned block[3], unsigned shared_bytes) {
-    orion_device *d = dev_at(dev);
-    if (!d) return 0;
+static int config_fits(const orion_device *d, const unsigned grid[3], const unsigned block[3], unsigned shared_bytes) {
     const launch_limits *l = &d->limits;
     long long threads = (long long)block[0] * block[1] * block[2];
     if (l->max_threads > 0 && threads > l->max_threads) {
@@ -366,6 +364,11 @@ ORION_API int orion_launch_config_ok(int dev, const unsigned grid[3], const unsi
     return 1;
 }
 
+ORION_API int orion_launch_config_ok(int dev, const unsigned grid[3], const unsigned block[3], unsigned shared_bytes) {
+    const orion_device *d = dev_at(dev);
+    return !d || config_fits(d, grid, block, shared_bytes); /* a bad device is the launch's to report */
+}
+
 int pack_arguments(const orv_function_info *info, const char *kernel, void **args, const void *packed, size_t packed_len,
                    uint8_t *buf, size_t *n) {
     *n = info->argument_bytes;
@@ -389,7 +392,9 @@ ORION_API int orion_launch(orion_function *f, int dev, const unsigned grid[3], c
     dev = orion_function_device(f, dev);
     if (st && st->dev != dev)
         return core_fail(OR_INVALID_HANDLE, "a launch on vGPU %d with a stream of vGPU %d", dev, st->dev);
-    if (!orion_launch_config_ok(dev, grid, block, shared_bytes)) return OR_INVALID_VALUE;
+    const orion_device *d = dev_at(dev);
+    if (!d) return orion_init() ? orion_init() : OR_INVALID_DEVICE;
+    if (!config_fits(d, grid, block, shared_bytes)) return OR_INVALID_VALUE;
     const orv_function_info *info;
     int rc = orion_function_layout(f, dev, &info);
     if (rc) return rc;
@@ -397,7 +402,6 @@ ORION_API int orion_launch(orion_function *f, int dev, const unsigned grid[3], c
     size_t n;
     rc = pack_arguments(info, f->name, args, packed, packed_len, buf, &n);
     if (rc) return rc;
-    orion_device *d = &orion_g.devices[dev];
     orion_session *s = d->session;
     uint32_t g[3] = {grid[0], grid[1], grid[2]}, b[3] = {block[0], block[1], block[2]};
     orv_req_launch(sess_begin(s), d->local, info->handle, g, b, shared_bytes, st ? st->handle : 0);
