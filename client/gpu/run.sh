@@ -22,7 +22,8 @@
 # Exit status: 0 every sample passed and matched native over both transports; 1 something did
 # not; 2 nothing could be run (the message says what is missing). Missed targets are reported,
 # not counted in the exit status.
-# Knobs: ORION_GMEM (MiB per vGPU, default 16384); for the benchmark BENCH_LAUNCHES (20000),
+# Knobs: ORION_GMEM (MiB per vGPU, default 16384); COMPUTE_MODE (the server's compute gate: off,
+# as the Java harness's server has it, or elastic/strict as deployed); for the benchmark BENCH_LAUNCHES (20000),
 # BENCH_QUEUED (100000), BENCH_MAX_BYTES (268435456), BENCH_BUDGET_MS (300 per size), and
 # ORION_SPIN_US (-1: the client busy-polls for replies, as the Java client does in its harness).
 set -uo pipefail
@@ -100,11 +101,15 @@ http_get() { # PATH -> body on stdout (curl when there is one, else bash's /dev/
 home="$work/platform"
 shm_dir=$(mktemp -d /dev/shm/orion-gpu-XXXXXX)
 http_port=$(free_port); tcp_port=$(free_port); console_port=$(free_port)
+compute_mode=${COMPUTE_MODE:-off}
 mkdir -p "$home/config/io/orion/transport" "$home/deploy"
 # busy polling on both transports: the setting for latency-sensitive nodes (docs/remoting.md), which
 # the latency targets of DESIGN.md §11 assume; it costs the server a core per poller
 printf 'service.pid="io.orion.transport.tcp"\nport="%s"\nbindAddress="127.0.0.1"\nbusyPoll=B"true"\n' "$tcp_port" > "$home/config/io/orion/transport/tcp.config"
 printf 'service.pid="io.orion.transport.shm"\ndirectory="%s"\nbusyPoll=B"true"\n' "$shm_dir" > "$home/config/io/orion/transport/shm.config"
+# the compute gate (ORION_RATIO) off, as in the Java harness's server: the benchmark compares the
+# two clients of one protocol; COMPUTE_MODE=elastic measures with the gate as deployed
+printf 'service.pid="io.orion.server"\ncomputeMode="%s"\n' "$compute_mode" > "$home/config/io/orion/server.config"
 "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Dgosh.args=--nointeractive \
   -Dorion.role=standalone -Dorion.home="$home" -Dorg.osgi.service.http.port="$http_port" -Dorion.console.port="$console_port" \
   -Dfelix.fileinstall.dir="$home/deploy" -Dfelix.cm.dir="$home/config" -Dorg.osgi.framework.storage="$home/cache" \
@@ -121,7 +126,7 @@ for _ in $(seq 1 600); do
 done
 [[ $nodes == *"tcp://127.0.0.1:$tcp_port"* ]] || stop "the platform did not register its node with both transports: $(tail -20 "$home/process.log")"
 backend=$(grep -o 'GPU backend for new sessions is now [a-z]*' "$home/process.log" | tail -1)
-say "platform: REST 127.0.0.1:$http_port, tcp 127.0.0.1:$tcp_port, shm $shm_dir; $backend"
+say "platform: REST 127.0.0.1:$http_port, tcp 127.0.0.1:$tcp_port, shm $shm_dir; $backend; compute gate $compute_mode"
 [[ $backend == *cuda ]] || say "WARNING: the platform's backend is not cuda; the comparison below is not the GPU's"
 
 export ORION_CONTROLLER="127.0.0.1:$http_port" ORION_CLIENT_CONF=/dev/null ORION_LOG_LEVEL=WARN
