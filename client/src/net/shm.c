@@ -134,8 +134,6 @@ static int await(shm_channel *s, shm_ring *r, ready_fn ready, size_t arg, volati
     return rc < 0 ? -1 : 0;
 }
 
-static int has_space(shm_ring *r, size_t need, char *err, size_t errlen) { return shm_ring_has_room(r, need, err, errlen); }
-
 static int shm_send(orion_channel *c, const struct iovec *iov, int n, char *err, size_t errlen) {
     shm_channel *s = (shm_channel *)c;
     if (s->closed) {
@@ -146,7 +144,7 @@ static int shm_send(orion_channel *c, const struct iovec *iov, int n, char *err,
     for (int i = 0; i < n; i++) len += iov[i].iov_len;
     size_t need;
     if (shm_ring_space_needed(&s->req, len, &need, err, errlen)) return -1;
-    if (await(s, &s->req, has_space, need, &s->req.hdr->producer_waiting, (volatile uint32_t *)&s->req.hdr->head, err,
+    if (await(s, &s->req, shm_ring_has_room, need, &s->req.hdr->producer_waiting, (volatile uint32_t *)&s->req.hdr->head, err,
               errlen))
         return -1;
     shm_ring_write(&s->req, iov, n, len);
