@@ -89,7 +89,9 @@ public final class PoolMetrics implements MetricsCollector {
                 s.gauge("orion_vgpu_memory_used_mib", "Memory a vGPU's process has allocated", l, u.memoryUsedMiB());
                 s.counter("orion_vgpu_launches_total", "Kernel launches of a vGPU", l, u.launches());
                 s.counter("orion_vgpu_bytes_moved_total", "Bytes copied to and from a vGPU's device memory", l, u.bytesMoved());
-                s.gauge("orion_vgpu_compute_share_percent", "Share of its GPU's time a vGPU consumed lately", l, u.sharePercent());
+                // -1 means the server's compute gate is off: nothing was measured, so no sample
+                if (u.sharePercent() >= 0)
+                    s.gauge("orion_vgpu_compute_share_percent", "Share of its GPU's time a vGPU consumed lately", l, u.sharePercent());
                 s.counter("orion_vgpu_held_back_seconds_total", "Time a vGPU's launches were held back by the compute gate", l, u.heldBackMillis() / 1000.0);
             }
         }
