@@ -21,6 +21,7 @@ import io.orion.protocol.ExecCalls;
 import io.orion.protocol.MemoryCalls;
 import io.orion.protocol.ModuleCalls;
 import io.orion.protocol.Reply;
+import io.orion.protocol.Request;
 import io.orion.protocol.Results;
 import io.orion.protocol.StreamCalls;
 
@@ -28,6 +29,7 @@ import io.orion.protocol.StreamCalls;
  * One vGPU of a session. Copies take the shortest way the connection offers: on shared memory,
  * data already in the region is copied by the device straight from it (zero copy), other data is
  * staged through the region; over TCP data travels in chunks, all but the last sent without waiting.
+ * A copy through the region that a resume interrupts goes on along the new connection's way.
  */
 final class ClientDevice implements Vgpu {
     /** Largest staging piece for copies through the region. */
@@ -69,6 +71,25 @@ final class ClientDevice implements Vgpu {
         session.post(new MemoryCalls.Memset(index, ptr, value & 0xff, bytes, stream(s)), 0);
     }
 
+    /**
+     * What the copy steps below return once the copy is complete. Otherwise they return the offset
+     * it was done up to when a resume moved the session to another connection, and the rest goes
+     * along the new connection's way (its own region, or frames): the region the interrupted
+     * request named is not that connection's.
+     */
+    private static final long DONE = -1;
+
+    /**
+     * A call naming region bytes; false when a resume moved the session to another connection before
+     * it was done. A copy into the device that the server did before the move is done (true).
+     */
+    private boolean viaRegion(Request r) {
+        Reply reply = session.callRegion(r);
+        if (reply == null) return false;
+        ClientSession.ok(reply);
+        return true;
+    }
+
     // ---- host to device -------------------------------------------------------------------------
 
     @Override public void copyToDevice(long dst, MemorySegment src, long bytes) {
@@ -83,32 +104,43 @@ final class ClientDevice implements Vgpu {
     private void toDevice(long dst, MemorySegment src, long bytes, long stream, boolean async) {
         if (bytes < 0 || bytes > src.byteSize()) throw new GpuException(CudaError.INVALID_VALUE, "copy of " + bytes + " bytes from a " + src.byteSize() + "-byte buffer");
         synchronized (session) {
-            RegionAllocator region = session.channel().allocator();
-            if (region != null && region.contains(src, bytes)) {
-                // zero copy: the device reads the region; the server enqueues and acknowledges
-                ClientSession.ok(session.call(new MemoryCalls.CopyHtoDRegion(index, dst, region.offset(src), bytes, stream)));
-            } else if (region != null) {
-                staged(dst, src, bytes, stream, region);
-            } else {
-                inline(dst, src, bytes, stream, async);
-            }
+            long from = 0;
+            do from = toDeviceFrom(from, dst, src, bytes, stream, async); while (from != DONE);
         }
     }
 
-    /** Through a piece of the region, one piece at a time. */
-    private void staged(long dst, MemorySegment src, long bytes, long stream, RegionAllocator region) {
-        MemorySegment stage = region.alloc(Math.min(STAGING, Math.max(1, bytes)));
+    /** Bytes [from, bytes) of the copy, on the path the connection offers now; DONE, or where a move interrupted it. */
+    private long toDeviceFrom(long from, long dst, MemorySegment src, long bytes, long stream, boolean async) {
+        RegionAllocator region = session.channel().allocator();
+        long n = bytes - from;
+        MemorySegment rest = src.asSlice(from, n);
+        if (region != null && region.contains(rest, n)) {
+            // zero copy: the device reads the region; the server enqueues and acknowledges
+            return viaRegion(new MemoryCalls.CopyHtoDRegion(index, dst + from, region.offset(rest), n, stream)) ? DONE : from;
+        }
+        if (region != null && !async) return staged(from, dst, src, bytes, region);
+        // queued copies of pageable memory travel in frames: the server owns the bytes once sent,
+        // where a staging piece would be refilled while the device may still be reading it
+        inline(dst + from, rest, n, stream, async);
+        return DONE;
+    }
+
+    /** Through a piece of the region, one piece at a time, on the default stream: each is done when its reply comes. */
+    private long staged(long from, long dst, MemorySegment src, long bytes, RegionAllocator region) {
+        MemorySegment stage = region.alloc(Math.min(STAGING, Math.max(1, bytes - from)));
         if (stage == null) {
-            inline(dst, src, bytes, stream, false);
-            return;
+            inline(dst + from, src.asSlice(from), bytes - from, 0, false);
+            return DONE;
         }
         try {
-            for (long off = 0; off < bytes || off == 0; ) {
+            for (long off = from; ; ) {
                 long n = Math.min(stage.byteSize(), bytes - off);
                 MemorySegment.copy(src, off, stage, 0, n);
-                ClientSession.ok(session.call(new MemoryCalls.CopyHtoDRegion(index, dst + off, region.offset(stage), n, stream)));
+                if (!viaRegion(new MemoryCalls.CopyHtoDRegion(index, dst + off, region.offset(stage), n, 0))) return off;
                 off += n;
-                if (n == 0) break;
+                if (off >= bytes) return DONE;
+                // the server did this piece, but a resume may have moved the session on: the rest goes the new connection's way
+                if (session.channel().allocator() != region) return off;
             }
         } finally {
             region.release(stage);
@@ -140,30 +172,36 @@ final class ClientDevice implements Vgpu {
     @Override public void copyFromDevice(MemorySegment dst, long src, long bytes) {
         if (bytes < 0 || bytes > dst.byteSize()) throw new GpuException(CudaError.INVALID_VALUE, "copy of " + bytes + " bytes into a " + dst.byteSize() + "-byte buffer");
         synchronized (session) {
-            RegionAllocator region = session.channel().allocator();
-            if (region != null && region.contains(dst, bytes)) {
-                ClientSession.ok(session.call(new MemoryCalls.CopyDtoHRegion(index, src, region.offset(dst), bytes, 0)));
-            } else if (region != null) {
-                MemorySegment stage = region.alloc(Math.min(STAGING, Math.max(1, bytes)));
-                if (stage == null) {
-                    chunked(dst, src, bytes);
-                } else {
-                    try {
-                        for (long off = 0; off < bytes; ) {
-                            long n = Math.min(stage.byteSize(), bytes - off);
-                            ClientSession.ok(session.call(new MemoryCalls.CopyDtoHRegion(index, src + off, region.offset(stage), n, 0)));
-                            MemorySegment.copy(stage, 0, dst, off, n);
-                            off += n;
-                        }
-                    } finally {
-                        region.release(stage);
-                    }
-                }
-            } else {
-                chunked(dst, src, bytes);
-            }
+            long from = 0;
+            do from = fromDeviceFrom(from, dst, src, bytes); while (from != DONE);
         }
         session.throwPending();
+    }
+
+    /** Bytes [from, bytes) of the copy, on the path the connection offers now; DONE, or where a move interrupted it. */
+    private long fromDeviceFrom(long from, MemorySegment dst, long src, long bytes) {
+        RegionAllocator region = session.channel().allocator();
+        long n = bytes - from;
+        MemorySegment rest = dst.asSlice(from, n);
+        if (region != null && region.contains(rest, n))
+            return viaRegion(new MemoryCalls.CopyDtoHRegion(index, src + from, region.offset(rest), n, 0)) ? DONE : from;
+        MemorySegment stage = region == null ? null : region.alloc(Math.min(STAGING, Math.max(1, n)));
+        if (stage == null) {
+            chunked(rest, src + from, n);
+            return DONE;
+        }
+        try {
+            // any move gives false here: the device's bytes may be in the old region only
+            for (long off = from; off < bytes; ) {
+                long k = Math.min(stage.byteSize(), bytes - off);
+                if (!viaRegion(new MemoryCalls.CopyDtoHRegion(index, src + off, region.offset(stage), k, 0))) return off;
+                MemorySegment.copy(stage, 0, dst, off, k);
+                off += k;
+            }
+            return DONE;
+        } finally {
+            region.release(stage);
+        }
     }
 
     /** COPY_DTOH: the data comes back in frames of the server's chunk size. */
@@ -195,11 +233,10 @@ final class ClientDevice implements Vgpu {
         ModuleCalls.ModuleLoad req = new ModuleCalls.ModuleLoad(index, ByteBuffer.wrap(image));
         if (image.length + 2 <= session.maxPayload()) return new ModuleHandle(handle(session.call(req)));
         synchronized (session) {
-            for (int attempt = 0; attempt < 2; attempt++) {
-                Reply r = session.callIndirect(req);
-                if (r != null) return new ModuleHandle(handle(r));
-                if (session.channel().allocator() == null) break;
-            }
+            Reply r = session.callIndirect(req);
+            if (r != null) return new ModuleHandle(handle(r));
+            // a resume may have moved the session to a connection without a region but with frames large enough
+            if (image.length + 2 <= session.maxPayload()) return new ModuleHandle(handle(session.call(req)));
         }
         throw new GpuException(CudaError.INVALID_VALUE, "a module image of " + image.length
                 + " bytes exceeds the connection's frame limit of " + session.maxPayload() + " bytes"

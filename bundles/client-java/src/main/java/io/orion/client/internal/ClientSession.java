@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import io.orion.api.backend.CudaError;
 import io.orion.api.backend.GpuException;
@@ -17,6 +18,7 @@ import io.orion.client.Vgpu;
 import io.orion.client.VgpuSession;
 import io.orion.protocol.Codec;
 import io.orion.protocol.Frame;
+import io.orion.protocol.MessageType;
 import io.orion.protocol.PayloadWriter;
 import io.orion.protocol.ProtocolException;
 import io.orion.protocol.Reply;
@@ -34,6 +36,7 @@ import io.orion.protocol.shm.WaitPolicy;
 public final class ClientSession implements VgpuSession {
     private final ClientOptions options;
     private final List<Endpoint> endpoints;
+    private final Connector connector;
     /** How long close() waits for GOODBYE's acknowledgement. */
     private static final long GOODBYE_WAIT_NANOS = 2_000_000_000L;
 
@@ -52,9 +55,16 @@ public final class ClientSession implements VgpuSession {
     private int resumes;
     private boolean closed;
 
-    private ClientSession(ClientOptions options) {
+    /** Opens a channel to an endpoint. */
+    @FunctionalInterface
+    interface Connector {
+        Channel connect(Endpoint e) throws IOException;
+    }
+
+    private ClientSession(ClientOptions options, UnaryOperator<Connector> wrap) {
         this.options = options;
         this.endpoints = options.endpoints().stream().map(Endpoint::parse).toList();
+        this.connector = wrap.apply(this::connect);
         String h;
         try {
             h = InetAddress.getLocalHost().getHostName();
@@ -66,7 +76,12 @@ public final class ClientSession implements VgpuSession {
 
     /** Connects and opens a session (see {@link io.orion.client.OrionClient#open}). */
     public static VgpuSession open(ClientOptions options) {
-        ClientSession s = new ClientSession(options);
+        return open(options, UnaryOperator.identity());
+    }
+
+    /** As {@link #open(ClientOptions)}, with every channel made through {@code wrap} of the session's own connector (tests break connections with it). */
+    static ClientSession open(ClientOptions options, UnaryOperator<Connector> wrap) {
+        ClientSession s = new ClientSession(options, wrap);
         s.start();
         return s;
     }
@@ -77,7 +92,7 @@ public final class ClientSession implements VgpuSession {
             Endpoint e = endpoints.get(i);
             Channel c;
             try {
-                c = connect(e);
+                c = connector.connect(e);
             } catch (IOException ex) {
                 last = ex;
                 continue;
@@ -160,56 +175,90 @@ public final class ClientSession implements VgpuSession {
      */
     synchronized Reply callWith(Request r, Consumer<Reply> more) {
         ensureOpen();
-        long s = Seq.next(seq);
-        seq = s;
-        while (true) {
-            try {
-                sendFrame(r, 0, s);
-                return await(s, more);
-            } catch (IOException e) {
-                long handled = recover(e);
-                if (Seq.after(s, handled)) continue; // the server never saw it: send it again
-                if (more != null) { // a data reply is not cached: ask again
-                    s = Seq.next(seq);
-                    seq = s;
-                    continue;
-                }
-                try {
-                    return await(s, null); // the server sends its cached reply after HELLO_OK
-                } catch (IOException again) {
-                    recover(again);
-                    s = Seq.next(seq);
-                    seq = s;
-                }
-            }
-        }
+        return exchange(s -> sendFrame(r, 0, s), more, RegionUse.NONE);
+    }
+
+    /**
+     * A synchronous call that names bytes of the connection's region (COPY_HTOD_REGION,
+     * COPY_DTOH_REGION). Null when a resume moved the session to another connection before the copy
+     * was done: that connection has another region or none, so the request means nothing there; the
+     * caller copies again along the new connection's way.
+     */
+    synchronized Reply callRegion(Request r) {
+        ensureOpen();
+        return exchange(s -> sendFrame(r, 0, s), null, r.type() == MessageType.COPY_DTOH_REGION ? RegionUse.WRITES : RegionUse.READS);
     }
 
     /**
      * A synchronous call whose payload is too large for a frame: the payload goes into the shared
-     * region and the frame carries only where it lies (INDIRECT). Null when there is no region or no room.
+     * region and the frame carries only where it lies (INDIRECT). Null when there is no region or no
+     * room; a resume before the server read it puts it in the new connection's region, if it has one.
      */
     synchronized Reply callIndirect(Request r) {
         ensureOpen();
-        RegionAllocator region = channel.allocator();
-        if (region == null) return null;
-        PayloadWriter pw = new PayloadWriter(64);
-        ByteBuffer payload = Codec.encodePayload(pw, r);
-        MemorySegment piece = region.alloc(payload.remaining());
-        if (piece == null) return null;
-        try {
-            MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, piece, 0, payload.remaining());
-            long s = Seq.next(seq);
-            seq = s;
+        ByteBuffer payload = Codec.encodePayload(new PayloadWriter(64), r);
+        int length = payload.remaining();
+        while (true) {
+            RegionAllocator region = channel.allocator();
+            MemorySegment piece = region == null ? null : region.alloc(length);
+            if (piece == null) return null;
             try {
-                channel.send(Codec.encodeIndirect(writer, r.type(), s, session, region.offset(piece), payload.remaining()));
-                return await(s, null);
-            } catch (IOException e) {
-                recover(e);
-                return null; // the region is another one now: the caller sends it again
+                MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, piece, 0, length);
+                long offset = region.offset(piece);
+                Reply reply = exchange(s -> channel.send(Codec.encodeIndirect(writer, r.type(), s, session, offset, length)), null, RegionUse.READS);
+                if (reply != null) return reply;
+            } finally {
+                region.release(piece); // to the allocator it came from, even after a resume
             }
-        } finally {
-            region.release(piece);
+        }
+    }
+
+    /** What a request does with bytes of the connection's region, which no other connection has. */
+    private enum RegionUse {
+        NONE,
+        /** The server reads them (COPY_HTOD_REGION, INDIRECT): once it did, its reply stands. */
+        READS,
+        /** The device writes them (COPY_DTOH_REGION): after a move they may never reach this side (over rdma they lie in the old server region). */
+        WRITES
+    }
+
+    /** Sends a request numbered {@code seq}. */
+    @FunctionalInterface
+    private interface Sender {
+        void send(long seq) throws IOException;
+    }
+
+    /**
+     * Sends a synchronous request and waits for its reply, through breaks of the connection: after a
+     * resume the request goes again when the server never saw it, device data is asked for again
+     * (the server keeps no data reply), and otherwise the reply the server kept is read. A request
+     * naming region bytes is never sent on another connection: it gives null instead, and one whose
+     * bytes are written there gives null even when it was done, once the server's kept reply has been
+     * read (that reply would be taken for the reply of a later request otherwise).
+     */
+    private Reply exchange(Sender out, Consumer<Reply> more, RegionUse region) {
+        long s = Seq.next(seq);
+        seq = s;
+        boolean send = true, moved = false;
+        while (true) {
+            try {
+                if (send) out.send(s);
+                Reply reply = await(s, more);
+                return moved && region == RegionUse.WRITES ? null : reply;
+            } catch (IOException e) {
+                long handled = recover(e);
+                moved = region != RegionUse.NONE;
+                if (Seq.after(s, handled)) { // the server never saw it
+                    if (moved) return null;
+                    send = true;
+                } else if (more != null) { // handled, but a data reply is not kept: ask again
+                    s = Seq.next(seq);
+                    seq = s;
+                    send = true;
+                } else {
+                    send = false; // handled: the server sends its kept reply after HELLO_OK
+                }
+            }
         }
     }
 
@@ -299,7 +348,7 @@ public final class ClientSession implements VgpuSession {
                 Endpoint e = endpoints.get((nextEndpoint + i) % endpoints.size());
                 Channel c = null;
                 try {
-                    c = connect(e);
+                    c = connector.connect(e);
                     Reply r = hello(c, new SessionCalls.Hello(Wire.MIN_VERSION, Wire.MAX_VERSION, true, session, lastReplySeq,
                             pid, host, options.clientName(), options.groupId(), options.vgpuIds(), options.autoCount(),
                             options.autoMemoryMiB(), options.autoRatio()));

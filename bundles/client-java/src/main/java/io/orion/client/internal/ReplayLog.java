@@ -9,7 +9,9 @@ import io.orion.protocol.Request;
 /**
  * The asynchronous requests sent since the last reply: if the connection breaks, the server says
  * which it handled, and the rest are sent again on the new connection. Any reply acknowledges
- * everything sent before it (the server handles a session's frames in order).
+ * everything sent before it (the server handles a session's frames in order). No request here names
+ * region bytes, which would mean nothing on another connection: copies through the region are
+ * synchronous calls, done again along the new connection's way when a resume interrupts them.
  */
 final class ReplayLog {
     /** One sent request; {@code bytes} counts what it holds on to. */
