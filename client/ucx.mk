@@ -28,7 +28,7 @@ PLUGIN_SRC = src/ucx/transport_ucx.c src/ucx/ucx_devices.c src/ucx/region_sync.c
 CORE_SIDE = src/ucx/rdma_loader.c src/ucx/rdma_decide.c
 LOADER_PARTS = src/core/config.c src/common/ini.c src/common/log.c
 SESSION_PARTS = src/core/session.c src/core/region.c src/wire/wire.c
-UNIT_TESTS = test_region_sync test_rdma_handshake test_rdma_decide
+UNIT_TESTS = test_region_sync test_rdma_handshake test_rdma_decide test_ucx_wait
 HEADERS = $(wildcard src/ucx/*.h) src/net/channel.h src/wire/wire.h src/core/session.h src/core/region.h
 
 .PHONY: all test clean check-ucx
@@ -51,6 +51,10 @@ $(U)/tests/test_region_sync: tests/ucx/test_region_sync.c src/ucx/region_sync.c 
 $(U)/tests/test_rdma_handshake: tests/ucx/test_rdma_handshake.c src/ucx/rdma_handshake.c tests/check.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_UCX) -Itests -o $@ tests/ucx/test_rdma_handshake.c src/ucx/rdma_handshake.c tests/check.c
+
+$(U)/tests/test_ucx_wait: tests/ucx/test_ucx_wait.c tests/check.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_UCX) -Itests -o $@ tests/ucx/test_ucx_wait.c tests/check.c
 
 $(U)/tests/test_rdma_decide: tests/ucx/test_rdma_decide.c $(CORE_SIDE) $(LOADER_PARTS) tests/check.c $(HEADERS)
 	@mkdir -p $(dir $@)

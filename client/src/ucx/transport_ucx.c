@@ -5,8 +5,9 @@
  * RDMA (put before the server reads, get once the device has written). The core sees an ordinary
  * channel: over RDMA the region behaves as it does over shared memory.
  *
- * Waiting: UCX is polled for spin_us, then the thread sleeps in poll() on the worker's event fd
- * and the rendezvous socket, so that a reply wakes it and a server that died is noticed at once.
+ * Waiting: UCX is polled for spin_us (spin_us < 0: without end, a busy poll), then the thread
+ * sleeps in poll() on the worker's event fd and the rendezvous socket, so that a reply wakes it
+ * and a server that died is noticed at once (ucx_wait.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 #include "ucx/rdma_handshake.h"
 #include "ucx/region_sync.h"
 #include "ucx/ucx_plugin.h"
+#include "ucx/ucx_wait.h"
 #include "wire/wire.h"
 
 int ucx_rdma_devices(char *buf, size_t cap);
@@ -92,6 +94,27 @@ static void sleep_for_event(ucx_channel *c) {
     poll(p, 2, 100);
 }
 
+typedef struct {
+    long long start, last_check;
+} waiter;
+
+static void wait_begin(waiter *w) { w->start = w->last_check = now_ns(); }
+
+/*
+ * A turn in which UCX had nothing: keeps polling, or sleeps once the spin is over. -1 (with the
+ * reason) when the server is gone; the rendezvous socket is asked only as often as ucx_wait.h says.
+ */
+static int idle_turn(ucx_channel *c, waiter *w, char *err, size_t errlen) {
+    long long now = now_ns();
+    int polling = ucx_still_polling(c->spin_us, w->start, now);
+    if (c->closed || c->failed || ucx_check_alive_now(polling, w->last_check, now)) {
+        w->last_check = now;
+        if (!alive(c, err, errlen)) return -1;
+    }
+    if (!polling) sleep_for_event(c);
+    return 0;
+}
+
 /* Progresses until the request completes; 0, or -1 with the reason. Frees the request. */
 static int wait_request(ucx_channel *c, ucs_status_ptr_t req, const char *what, char *err, size_t errlen) {
     if (req == NULL) return 0;
@@ -99,16 +122,16 @@ static int wait_request(ucx_channel *c, ucs_status_ptr_t req, const char *what, 
         snprintf(err, errlen, "%s failed: %s", what, ucs_status_string(UCS_PTR_STATUS(req)));
         return -1;
     }
-    long long spin_until = now_ns() + (long long)c->spin_us * 1000;
+    waiter w;
+    wait_begin(&w);
     ucs_status_t st;
     while ((st = ucp_request_check_status(req)) == UCS_INPROGRESS) {
         if (ucp_worker_progress(c->worker)) continue;
-        if (!alive(c, err, errlen)) {
+        if (idle_turn(c, &w, err, errlen)) {
             ucp_request_cancel(c->worker, req);
             ucp_request_free(req);
             return -1;
         }
-        if (now_ns() > spin_until) sleep_for_event(c);
     }
     ucp_request_free(req);
     if (st != UCS_OK) {
@@ -180,13 +203,13 @@ static int ucx_recv(orion_channel *ch, uint32_t max_payload, const uint8_t **fra
     ucx_channel *c = (ucx_channel *)ch;
     pthread_mutex_lock(&c->life);
     int rc = -1;
-    long long spin_until = now_ns() + (long long)c->spin_us * 1000;
+    waiter w;
+    wait_begin(&w);
     ucp_tag_recv_info_t info;
     ucp_tag_message_h msg;
     while (!(msg = ucp_tag_probe_nb(c->worker, RDMA_FRAME_TAG, (ucp_tag_t)-1, 1, &info))) {
         if (ucp_worker_progress(c->worker)) continue;
-        if (!alive(c, err, errlen)) goto out;
-        if (now_ns() > spin_until) sleep_for_event(c);
+        if (idle_turn(c, &w, err, errlen)) goto out;
     }
     if (info.length < ORV_HEADER_SIZE || info.length - ORV_HEADER_SIZE > max_payload) {
         snprintf(err, errlen, "the server sent a frame of %zu bytes (payload limit %u)", info.length, max_payload);
