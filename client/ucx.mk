@@ -7,7 +7,8 @@
 #
 # UCX comes from UCX_HOME (default: the project's .tools/ucx, made by bin/ensure-ucx), else from
 # the system (/usr/include/ucp). The core's side (src/ucx/rdma_loader.c, rdma_decide.c) needs no
-# UCX; it is compiled into the tests here and, once the core calls it, into libcuda.so.1.
+# UCX; it is compiled into the tests here and into libcuda.so.1 (the main Makefile, which also
+# builds the plugin through this file and puts it next to libcuda.so.1 where UCX is present).
 # The end-to-end test (tests/ucx/rdma_e2e.c against a live server) is run by the rdma transport's
 # Java tests (transports/rdma, NativeRdmaClientTest).
 UCX_HOME ?= $(abspath ../.tools/ucx)
