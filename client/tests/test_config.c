@@ -53,6 +53,8 @@ static void file_then_environment(void) {
     CHECK(!strcmp(c.controller_host, "ctl.example") && c.controller_port == 8000, "the file's controller");
     CHECK(c.enable_net == 0, "the file's enable_net");
     CHECK(c.transport == ORION_TRANSPORT_TCP, "the environment wins over the file");
+    setenv("ORION_TRANSPORT", "RDMA", 1);
+    CHECK(orion_config_load(&c, err, sizeof err) == 0 && c.transport == ORION_TRANSPORT_RDMA, "rdma forced: %s", err);
     CHECK(c.vgpus == 3 && c.gmem_mib == 2048, "ORION_VGPU and ORION_GMEM");
     CHECK(c.log_screen_level == OLOG_DEBUG && c.log_file_level == OLOG_ERROR && !strcmp(c.log_file, "/tmp/x-%p.log"), "[log]");
     CHECK(!strcmp(c.conf_path, conf), "conf path %s", c.conf_path);
@@ -64,12 +66,13 @@ static void bad_values_named(void) {
     setenv("ORION_VGPU", "0", 1);
     setenv("ORION_RATIO", "101", 1);
     setenv("ORION_CONTROLLER", "host:99999", 1);
-    setenv("ORION_TRANSPORT", "rdma", 1);
+    setenv("ORION_TRANSPORT", "infiniband", 1);
     orion_config c;
     char err[1024];
     CHECK(orion_config_load(&c, err, sizeof err) != 0, "bad values accepted");
     CHECK(strstr(err, "ORION_VGPU='0'") && strstr(err, "ORION_RATIO='101'") && strstr(err, "ORION_CONTROLLER='host:99999'")
-          && strstr(err, "ORION_TRANSPORT='rdma'") && strstr(err, "[client] enable_net='maybe'"), "%s", err);
+          && strstr(err, "ORION_TRANSPORT='infiniband' is not a transport (auto, shm, tcp or rdma)")
+          && strstr(err, "[client] enable_net='maybe'"), "%s", err);
     done();
 }
 

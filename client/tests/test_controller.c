@@ -13,7 +13,7 @@ static const char *ANSWER =
     "{\"id\":\"vgpu-a\",\"allocationId\":\"alloc-406f4db061c445ef\",\"index\":0,\"node\":\"vm\",\"gpu\":\"GPU-1\","
     "\"model\":\"H200\",\"memoryMiB\":512,\"ratio\":50,\"groupId\":\"\",\"server\":{\"node\":\"vm\",\"address\":\"10.0.0.7\","
     "\"transports\":{\"control\":\"http://10.0.0.7:9123/api/v1/server\",\"tcp\":\"tcp://10.0.0.7:9960\","
-    "\"shm\":\"shm:///dev/shm/orion/orion.sock\"}},\"usage\":null},"
+    "\"shm\":\"shm:///dev/shm/orion/orion.sock\",\"rdma\":\"rdma://10.0.0.7:9961\"}},\"usage\":null},"
     "{\"id\":\"vgpu-b\",\"index\":1,\"node\":\"vm2\",\"gpu\":\"GPU-2\",\"memoryMiB\":512,\"ratio\":50,"
     "\"server\":{\"node\":\"vm2\",\"address\":\"10.0.0.8\",\"transports\":{\"tcp\":\"tcp://10.0.0.8:9960\"}}}]}";
 
@@ -25,8 +25,10 @@ static void allocation_parsed(void) {
     CHECK(!strcmp(a.grants[0].vgpu_id, "vgpu-a") && a.grants[0].memory_mib == 512 && a.grants[0].ratio == 50, "grant 0");
     CHECK(!strcmp(a.grants[0].tcp, "tcp://10.0.0.7:9960") && !strcmp(a.grants[0].shm, "shm:///dev/shm/orion/orion.sock"),
           "transports of grant 0");
-    CHECK(!strcmp(a.grants[1].server_address, "10.0.0.8") && a.grants[1].shm[0] == 0 && a.grants[1].index == 1,
-          "grant 1 has no shm transport");
+    CHECK(!strcmp(a.grants[0].rdma, "rdma://10.0.0.7:9961"), "the rdma transport of grant 0: '%s'", a.grants[0].rdma);
+    CHECK(!strcmp(a.grants[1].server_address, "10.0.0.8") && a.grants[1].shm[0] == 0 && a.grants[1].rdma[0] == 0
+              && a.grants[1].index == 1,
+          "grant 1 has no shm and no rdma transport");
 }
 
 static void bad_answers_named(void) {
@@ -35,7 +37,8 @@ static void bad_answers_named(void) {
         {"{\"id\":\"a/../../x\",\"vgpus\":[]}", "character"},
         {"{\"id\":\"a1\",\"vgpus\":[]}", "lists no vGPUs"},
         {"{\"id\":\"a1\",\"vgpus\":[{\"id\":\"v\"}]}", "names no server"},
-        {"{\"id\":\"a1\",\"vgpus\":[{\"id\":\"v\",\"server\":{\"node\":\"n\",\"transports\":{\"rdma\":\"x\"}}}]}", "neither"},
+        {"{\"id\":\"a1\",\"vgpus\":[{\"id\":\"v\",\"server\":{\"node\":\"n\",\"transports\":{\"control\":\"http://n\"}}}]}",
+         "offers no tcp, shm or rdma transport"},
         {"not json", "not JSON"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

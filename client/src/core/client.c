@@ -1,7 +1,8 @@
 /*
  * Getting vGPUs, as Orion does: at the first CUDA call read the settings, ask the controller
  * (or, with ORION_SERVER, a server directly), connect to each server over shared memory when it
- * is on this node and reachable, else over TCP, and say which transport was chosen. At exit,
+ * is on this node and reachable, else over RDMA where it may be used, else over TCP (connect.c),
+ * and say which transport was chosen. At exit,
  * and on the signals that would otherwise end the process without exit handlers, end the
  * sessions and release the allocation.
  */
@@ -19,8 +20,10 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "core/connect.h"
 #include "core/controller.h"
 #include "core/internal.h"
+#include "ucx/orion_rdma.h"
 
 orion_state orion_g;
 
@@ -101,7 +104,9 @@ static int server_is_local(const char *node, const char *address) {
     return local;
 }
 
-static const char *transport_word(const orion_channel *c) { return !strcmp(c->name, "shm") ? "SHM" : "TCP"; }
+static const char *transport_word(const orion_channel *c) {
+    return !strcmp(c->name, "shm") ? "SHM" : !strcmp(c->name, "rdma") ? "RDMA" : "TCP";
+}
 
 /* A fresh channel to an endpoint, with this process's settings (the sessions reconnect with it). */
 static orion_channel *connect_endpoint(const char *endpoint, char *err, size_t errlen) {
@@ -116,47 +121,24 @@ static orion_channel *connect_endpoint(const char *endpoint, char *err, size_t e
         }
         return orion_shm_connect(&ep, c->shm_region_mib, c->timeout_ms, c->spin_us, err, errlen);
     }
+    if (!strcmp(ep.scheme, "rdma")) {
+        /* a session that started over shm meets rdma first when it resumes: decided here too */
+        char why[1024];
+        if (!orion_rdma_usable(why, sizeof why)) {
+            snprintf(err, errlen, "RDMA is not used: %s", why);
+            return NULL;
+        }
+        return orion_rdma_connect(&ep, c->shm_region_mib, c->timeout_ms, c->spin_us, err, errlen);
+    }
     return orion_tcp_connect(&ep, c->timeout_ms, c->spin_us, err, errlen);
 }
 
-/*
- * Connects to one server: shm first when allowed and local, then tcp when allowed. Returns the
- * open session or NULL with every attempt's failure in err.
- */
-static orion_session *connect_server(const char *shm, const char *tcp, int local, const orv_hello *hello, int32_t *status,
-                                     char *err, size_t errlen) {
-    const orion_config *c = &orion_g.cfg;
-    size_t used = 0;
-    err[0] = 0;
-    *status = OR_NO_DEVICE;
-    const char *order[2] = {NULL, NULL};
-    int n = 0;
-    int want_shm = c->transport != ORION_TRANSPORT_TCP, want_tcp = c->transport != ORION_TRANSPORT_SHM && c->enable_net;
-    if (want_shm && shm && *shm) {
-        if (local) order[n++] = shm;
-        else if (c->transport == ORION_TRANSPORT_SHM)
-            used += (size_t)snprintf(err + used, errlen - used, "%s is on another node; ", shm);
-    }
-    if (want_tcp && tcp && *tcp) order[n++] = tcp;
-    if (!c->enable_net && tcp && *tcp && c->transport != ORION_TRANSPORT_SHM && used < errlen)
-        used += (size_t)snprintf(err + used, errlen - used, "TCP to %s is off (enable_net = 0); ", tcp);
-    for (int i = 0; i < n; i++) {
-        char why[1024];
-        orion_channel *ch = connect_endpoint(order[i], why, sizeof why);
-        if (ch) {
-            orion_session *s = sess_open(ch, hello, status, why, sizeof why);
-            if (s) {
-                /* a broken connection is resumed through the same endpoints, this one first */
-                sess_set_resume(s, order, n, i, connect_endpoint, c->resume_ms);
-                return s;
-            }
-        }
-        if (used < errlen) used += (size_t)snprintf(err + used, errlen - used, "%s: %s; ", order[i], why);
-        if (i + 1 < n) OLOG_I("could not use %s (%s); trying %s", order[i], why, order[i + 1]);
-    }
-    if (n == 0 && used < errlen) snprintf(err + used, errlen - used, "no transport of this server may be used");
-    if (used >= 2 && used < errlen && err[used - 2] == ';') err[used - 2] = 0;
-    return NULL;
+static const connect_ops real_ops = {connect_endpoint, orion_rdma_usable};
+
+static orion_session *connect_to(const char *shm, const char *rdma, const char *tcp, int local, const orv_hello *hello,
+                                 int32_t *status, char *err, size_t errlen) {
+    server_offer o = {shm, rdma, tcp, local};
+    return connect_server(&orion_g.cfg, &o, &real_ops, hello, status, err, errlen);
 }
 
 static void base_hello(orv_hello *h, const char *host, const char *prog) {
@@ -183,20 +165,22 @@ static int acquire_direct(const char *host, const char *prog) {
     h.auto_count = (uint16_t)c->vgpus;
     h.auto_memory_mib = (uint32_t)c->gmem_mib;
     h.auto_ratio = (uint8_t)c->ratio;
-    char shm[512] = "", tcp[512] = "", list[1024];
+    char shm[512] = "", rdma[512] = "", tcp[512] = "", list[1024];
     snprintf(list, sizeof list, "%s", c->servers);
     for (char *save = NULL, *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
         if (!strncmp(tok, "shm://", 6) && !shm[0]) snprintf(shm, sizeof shm, "%s", tok);
+        else if (!strncmp(tok, "rdma://", 7) && !rdma[0]) snprintf(rdma, sizeof rdma, "%s", tok);
         else if (!strncmp(tok, "tcp://", 6) && !tcp[0]) snprintf(tcp, sizeof tcp, "%s", tok);
         else {
-            snprintf(init_error, sizeof init_error, "ORION_SERVER='%s': '%s' is not a tcp:// or shm:// endpoint (or is given twice)",
-                     c->servers, tok);
+            snprintf(init_error, sizeof init_error,
+                     "ORION_SERVER='%s': '%s' is not a tcp://, shm:// or rdma:// endpoint (or is given twice)", c->servers, tok);
             return OR_NO_DEVICE;
         }
     }
     int32_t status;
     char err[1536];
-    orion_session *s = connect_server(shm, tcp, 1, &h, &status, err, sizeof err);
+    /* the order is the endpoints' kinds', not the list's: shm (given, so taken to be here), rdma, tcp */
+    orion_session *s = connect_to(shm, rdma, tcp, 1, &h, &status, err, sizeof err);
     if (!s) {
         snprintf(init_error, sizeof init_error, "the Orion server (%s) is unreachable or refused: %s", c->servers, err);
         return OR_NO_DEVICE;
@@ -232,7 +216,8 @@ static int acquire_from_controller(const char *host, const char *prog) {
         int members[ORION_MAX_VGPUS_SETTING], m = 0;
         for (int j = i; j < allocation.count; j++) {
             const orion_grant *o = &allocation.grants[j];
-            if (!done[j] && !strcmp(o->tcp, g->tcp) && !strcmp(o->shm, g->shm) && !strcmp(o->server_node, g->server_node)) {
+            if (!done[j] && !strcmp(o->tcp, g->tcp) && !strcmp(o->shm, g->shm) && !strcmp(o->rdma, g->rdma)
+                && !strcmp(o->server_node, g->server_node)) {
                 done[j] = 1;
                 members[m] = j;
                 ids[m++] = o->vgpu_id;
@@ -244,8 +229,8 @@ static int acquire_from_controller(const char *host, const char *prog) {
         h.vgpu_ids = ids;
         int32_t status;
         char err[1536];
-        orion_session *s = connect_server(g->shm, g->tcp, server_is_local(g->server_node, g->server_address), &h, &status,
-                                          err, sizeof err);
+        orion_session *s = connect_to(g->shm, g->rdma, g->tcp, server_is_local(g->server_node, g->server_address), &h,
+                                      &status, err, sizeof err);
         if (!s) {
             snprintf(init_error, sizeof init_error, "Orion server %s (node %s) is unreachable or refused vGPU %s: %s",
                      g->server_address, g->server_node, g->vgpu_id, err);
@@ -390,7 +375,13 @@ static void do_init(void) {
             OLOG_I("vGPU %d (%s, %s, %llu MiB, %u%%) on server %s: using SHM (%zu MiB region) for acceleration", i,
                    d->info->vgpu_id, d->info->name, (unsigned long long)(d->info->memory_bytes >> 20), d->info->ratio,
                    d->session->server, ch->region_size >> 20);
-        else
+        else if (!strcmp(ch->name, "rdma")) {
+            char how[64]; /* the server offers its region unless its rma setting is off or UCX could not register it */
+            if (ch->region) snprintf(how, sizeof how, "%zu MiB region, one-sided RDMA", ch->region_size >> 20);
+            else snprintf(how, sizeof how, "data in messages");
+            OLOG_I("vGPU %d (%s, %s, %llu MiB, %u%%) on server %s: using RDMA %s (%s)", i, d->info->vgpu_id, d->info->name,
+                   (unsigned long long)(d->info->memory_bytes >> 20), d->info->ratio, d->session->server, ch->endpoint, how);
+        } else
             OLOG_I("vGPU %d (%s, %s, %llu MiB, %u%%) on server %s: using %s %s", i, d->info->vgpu_id, d->info->name,
                    (unsigned long long)(d->info->memory_bytes >> 20), d->info->ratio, d->session->server,
                    transport_word(ch), ch->endpoint);

@@ -184,10 +184,11 @@ int orion_config_load(orion_config *cfg, char *err, size_t errlen) {
         if (!strcasecmp(s, "auto")) cfg->transport = ORION_TRANSPORT_AUTO;
         else if (!strcasecmp(s, "shm")) cfg->transport = ORION_TRANSPORT_SHM;
         else if (!strcasecmp(s, "tcp")) cfg->transport = ORION_TRANSPORT_TCP;
+        else if (!strcasecmp(s, "rdma")) cfg->transport = ORION_TRANSPORT_RDMA;
         else {
             char what[300];
             snprintf(what, sizeof what, "%s='%s'", from, s);
-            problem(&p, "%s is not a transport (%s)", what, "auto, shm or tcp");
+            problem(&p, "%s is not a transport (%s)", what, "auto, shm, tcp or rdma");
         }
     }
     bool_setting(&p, f, "ORION_ENABLE_NET", "client", "enable_net", &cfg->enable_net);

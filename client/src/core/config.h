@@ -10,7 +10,7 @@
 /* ORION_VGPU above this is refused: a session holds at most 64 vGPUs, and so does the client. */
 #define ORION_MAX_VGPUS_SETTING 64
 
-enum orion_transport_choice { ORION_TRANSPORT_AUTO = 0, ORION_TRANSPORT_SHM, ORION_TRANSPORT_TCP };
+enum orion_transport_choice { ORION_TRANSPORT_AUTO = 0, ORION_TRANSPORT_SHM, ORION_TRANSPORT_TCP, ORION_TRANSPORT_RDMA };
 
 typedef struct orion_config {
     /* what the program gets */
@@ -26,8 +26,8 @@ typedef struct orion_config {
     char servers[1024];        /* ORION_SERVER: endpoints to use without a controller (comma separated) */
 
     /* how to connect */
-    int transport;             /* ORION_TRANSPORT / [client] transport: auto, shm, tcp */
-    int enable_net;            /* ORION_ENABLE_NET / [client] enable_net: 0 = same-node servers only (shm) */
+    int transport;             /* ORION_TRANSPORT / [client] transport: auto, shm, tcp, rdma */
+    int enable_net;            /* ORION_ENABLE_NET / [client] enable_net: 0 = same-node servers only (shm; no tcp, no rdma) */
     int shm_region_mib;        /* ORION_SHM_REGION_MIB / [client] shm_region_mib: 0 = the server's default */
     int spin_us;               /* ORION_SPIN_US / [client] spin_us: wait actively this long for a reply (µs); -1: always */
     int timeout_ms;            /* ORION_TIMEOUT_MS / [client] timeout_ms: connecting and asking the controller */

@@ -77,10 +77,11 @@ int orion_parse_allocation(const char *json, size_t len, orion_allocation *out, 
         if (copy_str(server, "node", g->server_node, sizeof g->server_node, 0, where, err, errlen)
             || copy_str(server, "address", g->server_address, sizeof g->server_address, 0, where, err, errlen)
             || copy_str(t, "tcp", g->tcp, sizeof g->tcp, 0, where, err, errlen)
-            || copy_str(t, "shm", g->shm, sizeof g->shm, 0, where, err, errlen))
+            || copy_str(t, "shm", g->shm, sizeof g->shm, 0, where, err, errlen)
+            || copy_str(t, "rdma", g->rdma, sizeof g->rdma, 0, where, err, errlen))
             goto done;
-        if (!g->tcp[0] && !g->shm[0]) {
-            snprintf(err, errlen, "%s (%s): server %s offers neither a tcp nor a shm transport", where, g->vgpu_id,
+        if (!g->tcp[0] && !g->shm[0] && !g->rdma[0]) {
+            snprintf(err, errlen, "%s (%s): server %s offers no tcp, shm or rdma transport", where, g->vgpu_id,
                      g->server_node);
             goto done;
         }

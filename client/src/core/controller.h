@@ -22,6 +22,7 @@ typedef struct orion_grant {
     char server_address[256];
     char tcp[512];    /* "tcp://HOST:PORT", or empty when the server offers no TCP */
     char shm[512];    /* "shm:///PATH", or empty */
+    char rdma[512];   /* "rdma://HOST:PORT", or empty: the server offers rdma only where its UCX loads */
 } orion_grant;
 
 typedef struct orion_allocation {

@@ -56,7 +56,7 @@ ORION_API int orion_device_count(void);
 ORION_API const orv_device_info *orion_device_info(int dev);
 /* A CUdevice_attribute; attributes the server did not report read 0. */
 ORION_API int orion_device_attribute(int dev, int code, int *value);
-/* The transport a vGPU is reached through ("shm" or "tcp"). */
+/* The transport a vGPU is reached through ("shm", "rdma" or "tcp"). */
 ORION_API const char *orion_device_transport(int dev);
 ORION_API int orion_device_sync(int dev);
 /* Free and total memory of a vGPU: its quota, as the server accounts it. */

@@ -26,7 +26,7 @@
  * (with another region, or none): the caller does its operation again from the start. */
 #define ORION_ERR_REDO (-3)
 
-#define SESSION_ENDPOINTS 2
+#define SESSION_ENDPOINTS 3 /* shm, rdma, tcp */
 
 struct orion_region;
 struct orion_session;

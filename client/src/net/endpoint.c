@@ -3,6 +3,7 @@
 
 #include "core/config.h"
 #include "net/channel.h"
+#include "ucx/orion_rdma.h"
 
 int orion_endpoint_parse(const char *s, orion_endpoint *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
@@ -33,6 +34,8 @@ int orion_endpoint_parse(const char *s, orion_endpoint *out, char *err, size_t e
         strcpy(out->path, p);
         return 0;
     }
-    snprintf(err, errlen, "endpoint '%s': unknown scheme (tcp:// or shm://)", s);
+    /* the rdma transport's own parser: its default port (9961) is the rdma transport's */
+    if (!strncmp(s, "rdma://", 7)) return orion_rdma_endpoint_parse(s, out, err, errlen);
+    snprintf(err, errlen, "endpoint '%s': unknown scheme (tcp://, shm:// or rdma://)", s);
     return -1;
 }
