@@ -17,8 +17,10 @@ import java.util.stream.Stream;
 /**
  * The standalone role jar as its own process, as {@code bin/orion standalone} runs it: controller,
  * node agent, server, host backend with two devices, TCP on a free loopback port and shared memory
- * in a fresh directory under /dev/shm, REST on a free port. One instance serves every test of the
- * run ({@link #shared}); it stops when the test JVM exits.
+ * in a fresh directory under /dev/shm, REST on a free port; and rdma on a free loopback port over
+ * UCX's shared memory, where UCX loads (the rdma tests wait for it, {@link #awaitRdma}; the others
+ * never need it). One instance serves every test of the run ({@link #shared}); it stops when the
+ * test JVM exits.
  */
 final class Standalone implements AutoCloseable {
     /** Devices of the host backend: two, so that a program can have two vGPUs on different GPUs. */
@@ -28,6 +30,7 @@ final class Standalone implements AutoCloseable {
     final Path shmDir;
     final int httpPort;
     final int tcpPort;
+    final int rdmaPort;
     private final Path log;
     private final Process process;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -55,12 +58,18 @@ final class Standalone implements AutoCloseable {
         shmDir = Files.createTempDirectory(Path.of("/dev/shm"), "orion-native-e2e-");
         httpPort = freePort();
         tcpPort = freePort();
+        rdmaPort = freePort();
         int consolePort = freePort();
         log = home.resolve("process.log");
         // Configuration Admin's own files, read before any component starts: the transports listen on
         // these addresses from the start (a deploy/*.cfg would arrive after they tried the defaults)
         writeConfig("io.orion.transport.tcp", "port=\"" + tcpPort + "\"", "bindAddress=\"127.0.0.1\"");
         writeConfig("io.orion.transport.shm", "directory=\"" + shmDir + "\"", "regionMiB=\"64\"");
+        // UCX's shared-memory transport stands in for RDMA hardware (there is none here); the
+        // region is small because every connected client pins one. Configuration Admin's files
+        // escape '=' inside values: unescaped, the whole file is dropped without a word
+        writeConfig("io.orion.transport.rdma", "port=\"" + rdmaPort + "\"", "bindAddress=\"127.0.0.1\"",
+                "advertisedHost=\"127.0.0.1\"", "regionMiB=\"16\"", "ucx=[\"TLS\\=" + UCX_TLS + "\"]");
         writeConfig("io.orion.backend.host", "devices=\"" + DEVICES + "\"", "memoryMiB=\"1024\"");
         // the tests also use the server without a controller (ORION_SERVER), which needs automatic grants
         writeConfig("io.orion.server", "autoGrant=\"true\"");
@@ -72,9 +81,11 @@ final class Standalone implements AutoCloseable {
                 "-Dorg.osgi.service.http.port=" + httpPort, "-Dorion.console.port=" + consolePort,
                 "-Dfelix.fileinstall.dir=" + home.resolve("deploy"), "-Dfelix.cm.dir=" + home.resolve("config"),
                 "-Dorg.osgi.framework.storage=" + home.resolve("cache"), "-Dorion.log.file=" + home.resolve("logs/orion.log"),
-                "-jar", jar.toString()));
+                "-D" + UCX_LIBRARY_PATH + "=" + ucxLibraryPath(), "-jar", jar.toString()));
         Files.createDirectories(home.resolve("deploy"));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("UCX_LOG_LEVEL", "error"); // JUCX 1.14 on UCX 1.13 warns once per context (docs/rdma.md)
+        process = pb.start();
         awaitNode(Duration.ofSeconds(90));
     }
 
@@ -104,6 +115,35 @@ final class Standalone implements AutoCloseable {
         throw new AssertionError("the node did not join the pool with its transports within " + timeout + "; nodes: " + last
                 + "\n" + log());
     }
+
+    /** UCX's transports for the rdma tests, the server's and the clients': shared memory, with one-sided RDMA. */
+    static final String UCX_TLS = "shm";
+    /** Where the platform and the clients find UCX (the project's .tools/ucx from bin/ensure-ucx; else the system's). */
+    static final String UCX_LIBRARY_PATH = "orion.ucx.libraryPath";
+
+    static String ucxLibraryPath() { return System.getProperty(UCX_LIBRARY_PATH, ""); }
+
+    /**
+     * Waits until the node offers its rdma endpoint; fails, saying how to set UCX up, when the
+     * platform's rdma transport did not start (the rdma tests need UCX, as transports/rdma's do).
+     */
+    String awaitRdma(Duration timeout) throws Exception {
+        String endpoint = "rdma://127.0.0.1:" + rdmaPort;
+        long end = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < end) {
+            HttpResponse<String> r = get("api/v1/nodes");
+            last = r.body();
+            if (r.statusCode() == 200 && last.contains(endpoint)) return endpoint;
+            Thread.sleep(100);
+        }
+        String said = log().lines().filter(l -> l.contains("rdma") || l.contains("UCX")).reduce("", (a, b) -> a + b + "\n");
+        throw new AssertionError("the platform does not offer " + endpoint + " within " + timeout + ": the rdma tests need UCX. "
+                + "Run bin/ensure-ucx once (Debian's UCX packages into .tools/ucx), or install UCX and pass -D" + UCX_LIBRARY_PATH
+                + "=DIR. Nodes: " + last + "\nThe platform said:\n" + said);
+    }
+
+    String rdmaEndpoint() { return "rdma://127.0.0.1:" + rdmaPort; }
 
     String controller() { return "127.0.0.1:" + httpPort; }
 
