@@ -149,9 +149,10 @@ final class ClientDevice implements Vgpu {
 
     /** In frames: every chunk but the last without waiting; an asynchronous copy keeps its own copy of the data. */
     private void inline(long dst, MemorySegment src, long bytes, long stream, boolean async) {
-        int chunk = (int) Math.min(session.options().chunkBytes(), session.maxPayload() - 64);
         long off = 0;
         do {
+            // sized for the connection the session has now: a resume may have moved it to one with smaller frames
+            int chunk = (int) Math.min(session.options().chunkBytes(), session.maxPayload() - 64);
             long n = Math.min(chunk, bytes - off);
             boolean last = off + n >= bytes;
             ByteBuffer data = src.asSlice(off, n).asByteBuffer();
@@ -228,15 +229,23 @@ final class ClientDevice implements Vgpu {
 
     // ---- modules and launches -------------------------------------------------------------------
 
-    /** Loads a module; an image too large for a frame goes through the shared region (INDIRECT). */
+    /**
+     * Loads a module; an image too large for a frame goes through the shared region (INDIRECT). A
+     * resume may move the session between connections with and without a region and with other
+     * frame limits: each try takes the way the connection has now.
+     */
     @Override public Module loadModule(byte[] image) {
         ModuleCalls.ModuleLoad req = new ModuleCalls.ModuleLoad(index, ByteBuffer.wrap(image));
-        if (image.length + 2 <= session.maxPayload()) return new ModuleHandle(handle(session.call(req)));
         synchronized (session) {
-            Reply r = session.callIndirect(req);
-            if (r != null) return new ModuleHandle(handle(r));
-            // a resume may have moved the session to a connection without a region but with frames large enough
-            if (image.length + 2 <= session.maxPayload()) return new ModuleHandle(handle(session.call(req)));
+            while (true) {
+                // null: too large for a frame of this connection, or of the one a resume moved to before it was sent
+                Reply r = session.callIfFits(req);
+                if (r != null) return new ModuleHandle(handle(r));
+                // null: no region or no room on the connection the session has now
+                r = session.callIndirect(req);
+                if (r != null) return new ModuleHandle(handle(r));
+                if (image.length + 2 > session.maxPayload()) break; // a frame of it would not hold the image either
+            }
         }
         throw new GpuException(CudaError.INVALID_VALUE, "a module image of " + image.length
                 + " bytes exceeds the connection's frame limit of " + session.maxPayload() + " bytes"

@@ -18,6 +18,7 @@ import io.orion.client.Vgpu;
 import io.orion.client.VgpuSession;
 import io.orion.protocol.Codec;
 import io.orion.protocol.Frame;
+import io.orion.protocol.MemoryCalls;
 import io.orion.protocol.MessageType;
 import io.orion.protocol.PayloadWriter;
 import io.orion.protocol.ProtocolException;
@@ -32,6 +33,12 @@ import io.orion.protocol.shm.WaitPolicy;
  * a time and only one synchronous call waits for its reply. When the connection breaks, the
  * session reconnects (through its endpoints in turn), resumes, sends again what the server did not
  * handle, and the interrupted call carries on: the program does not notice.
+ *
+ * <p>Every frame fits the connection it goes out on. Connections differ in the largest frame they
+ * carry (HELLO_OK's maxPayload: an shm connection's is a quarter of its smaller ring, TCP's and
+ * rdma's are configured), so a request sent again after a resume may no longer fit: a COPY_HTOD is
+ * then cut into copies of consecutive ranges that do ({@link #pieces}), and everything sent again is
+ * numbered on from the last request the server handled ({@link ReplayLog#refit}).
  */
 public final class ClientSession implements VgpuSession {
     private final ClientOptions options;
@@ -161,7 +168,40 @@ public final class ClientSession implements VgpuSession {
     }
 
     private void sendFrame(Request r, int flags, long s) throws IOException {
-        channel.send(Codec.encodeRequest(writer, r, flags, s, session));
+        ByteBuffer[] parts = Codec.encodeRequest(writer, r, flags, s, session);
+        long payload = -Wire.HEADER_SIZE;
+        for (ByteBuffer p : parts) payload += p.remaining();
+        // never reached: requests are cut to fit (pieces); a frame too large would break the connection over and over
+        if (payload > maxPayload) throw new IllegalStateException(r.type() + " of " + payload
+                + " payload bytes exceeds the connection's frame limit of " + maxPayload);
+        channel.send(parts);
+    }
+
+    /** Bytes of {@code r}'s payload: its fields, then its tail. */
+    private int payloadBytes(Request r) {
+        writer.reset(0);
+        r.write(writer);
+        int fields = writer.written().remaining();
+        return r.tail() == null ? fields : fields + r.tail().remaining();
+    }
+
+    /**
+     * {@code r} in frames this connection carries, in order: {@code r} itself when it fits; a
+     * COPY_HTOD too large cut into copies of consecutive ranges on the same stream (each with its
+     * own {@code dst}, as protocol.md §4.3 sends a large copy), which the server runs in order as
+     * one; null for any other request too large (none that is queued is: their payloads are at most
+     * a launch's 32 KiB of arguments, and every connection carries 64 KiB).
+     */
+    private List<Request> pieces(Request r) {
+        int size = payloadBytes(r);
+        if (size <= maxPayload) return List.of(r);
+        if (!(r instanceof MemoryCalls.CopyHtoD c)) return null;
+        int room = maxPayload - (size - c.data().remaining());
+        int at = c.data().position(), n = c.data().remaining();
+        List<Request> out = new ArrayList<>(n / room + 1);
+        for (int off = 0; off < n; off += room)
+            out.add(new MemoryCalls.CopyHtoD(c.device(), c.dst() + off, c.stream(), c.data().slice(at + off, Math.min(room, n - off))));
+        return out;
     }
 
     /** A synchronous call: the reply (ok or not). A latched asynchronous error it carries is kept for the next synchronizing call. */
@@ -174,8 +214,42 @@ public final class ClientSession implements VgpuSession {
      * before the last (COPY_DTOH). Such a call is asked again after a reconnect, never resent from a cache.
      */
     synchronized Reply callWith(Request r, Consumer<Reply> more) {
+        Reply reply = callFitted(r, more);
+        if (reply == null) throw new GpuException(CudaError.INVALID_VALUE, r.type() + " of " + payloadBytes(r)
+                + " bytes exceeds the connection's frame limit of " + maxPayload + " bytes");
+        return reply;
+    }
+
+    /**
+     * As {@link #call}, but null when {@code r} cannot be cut ({@link #pieces}) and does not fit in a
+     * frame of the connection, before it was sent or after a resume moved the session to a
+     * connection with smaller frames before the server handled it (a large MODULE_LOAD, which may
+     * go through the region instead).
+     */
+    synchronized Reply callIfFits(Request r) {
+        return callFitted(r, null);
+    }
+
+    /**
+     * A synchronous request in frames that fit: the pieces before its last are queued, the last is
+     * the call. When a resume moved the session to a connection with smaller frames before the
+     * server handled that last piece, it is cut again; the queued ones are in the replay log, which
+     * fits them itself.
+     */
+    private Reply callFitted(Request r, Consumer<Reply> more) {
         ensureOpen();
-        return exchange(s -> sendFrame(r, 0, s), more, RegionUse.NONE);
+        while (true) {
+            List<Request> pieces = pieces(r);
+            if (pieces == null) return null;
+            for (int i = 0; i < pieces.size() - 1; i++) post(pieces.get(i), 0); // the caller's bytes: alive until the reply
+            Request last = pieces.getLast();
+            Fits fits = () -> payloadBytes(last) <= maxPayload;
+            if (fits.now()) { // unless a resume while posting moved the session to smaller frames
+                Reply reply = exchange(s -> sendFrame(last, 0, s), more, RegionUse.NONE, fits);
+                if (reply != null) return reply;
+            }
+            r = last;
+        }
     }
 
     /**
@@ -186,7 +260,7 @@ public final class ClientSession implements VgpuSession {
      */
     synchronized Reply callRegion(Request r) {
         ensureOpen();
-        return exchange(s -> sendFrame(r, 0, s), null, r.type() == MessageType.COPY_DTOH_REGION ? RegionUse.WRITES : RegionUse.READS);
+        return exchange(s -> sendFrame(r, 0, s), null, r.type() == MessageType.COPY_DTOH_REGION ? RegionUse.WRITES : RegionUse.READS, () -> true);
     }
 
     /**
@@ -205,7 +279,8 @@ public final class ClientSession implements VgpuSession {
             try {
                 MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, piece, 0, length);
                 long offset = region.offset(piece);
-                Reply reply = exchange(s -> channel.send(Codec.encodeIndirect(writer, r.type(), s, session, offset, length)), null, RegionUse.READS);
+                Reply reply = exchange(s -> channel.send(Codec.encodeIndirect(writer, r.type(), s, session, offset, length)), null,
+                        RegionUse.READS, () -> true);
                 if (reply != null) return reply;
             } finally {
                 region.release(piece); // to the allocator it came from, even after a resume
@@ -228,15 +303,23 @@ public final class ClientSession implements VgpuSession {
         void send(long seq) throws IOException;
     }
 
+    /** Whether a request still fits in a frame of the connection the session has now. */
+    @FunctionalInterface
+    private interface Fits {
+        boolean now();
+    }
+
     /**
      * Sends a synchronous request and waits for its reply, through breaks of the connection: after a
      * resume the request goes again when the server never saw it, device data is asked for again
      * (the server keeps no data reply), and otherwise the reply the server kept is read. A request
      * naming region bytes is never sent on another connection: it gives null instead, and one whose
      * bytes are written there gives null even when it was done, once the server's kept reply has been
-     * read (that reply would be taken for the reply of a later request otherwise).
+     * read (that reply would be taken for the reply of a later request otherwise). A request the
+     * server never saw that no longer {@code fits} the new connection's frames gives null too (the
+     * caller cuts it). One sent again takes the number after those the resume sent again.
      */
-    private Reply exchange(Sender out, Consumer<Reply> more, RegionUse region) {
+    private Reply exchange(Sender out, Consumer<Reply> more, RegionUse region, Fits fits) {
         long s = Seq.next(seq);
         seq = s;
         boolean send = true, moved = false;
@@ -249,7 +332,9 @@ public final class ClientSession implements VgpuSession {
                 long handled = recover(e);
                 moved = region != RegionUse.NONE;
                 if (Seq.after(s, handled)) { // the server never saw it
-                    if (moved) return null;
+                    if (moved || !fits.now()) return null;
+                    s = Seq.next(seq); // after what the resume sent again, which may have been cut into more requests
+                    seq = s;
                     send = true;
                 } else if (more != null) { // handled, but a data reply is not kept: ask again
                     s = Seq.next(seq);
@@ -262,10 +347,21 @@ public final class ClientSession implements VgpuSession {
         }
     }
 
-    /** An asynchronous call: sent, logged for a resume, not answered. {@code held} counts bytes the log keeps alive. */
+    /**
+     * An asynchronous call: sent, logged for a resume, not answered. {@code held} counts bytes the log
+     * keeps alive. A COPY_HTOD too large for a frame of the connection (sized for one a resume has
+     * left) goes in pieces, each posted in turn as a request of its own.
+     */
     synchronized void post(Request r, long held) {
         ensureOpen();
-        if (replay.full()) flush();
+        if (replay.full()) flush(); // a round trip, which a resume may interrupt: what follows fits the connection after it
+        if (payloadBytes(r) > maxPayload) {
+            List<Request> pieces = pieces(r);
+            if (pieces == null) throw new GpuException(CudaError.INVALID_VALUE, r.type() + " of " + payloadBytes(r)
+                    + " bytes exceeds the connection's frame limit of " + maxPayload + " bytes");
+            for (Request p : pieces) post(p, held == 0 ? 0 : p.tail().remaining());
+            return;
+        }
         long s = Seq.next(seq);
         seq = s;
         replay.add(s, r, Wire.FLAG_ASYNC, held);
@@ -360,7 +456,11 @@ public final class ClientSession implements VgpuSession {
                     adopt(c, (SessionCalls.HelloOk) r.result());
                     long handled = ((SessionCalls.HelloOk) r.result()).lastHandledSeq();
                     replay.ackThrough(handled);
-                    for (ReplayLog.Entry en : replay.after(handled)) sendFrame(en.request(), en.flags(), en.seq());
+                    // in frames this connection carries, numbered on from what the server handled: the
+                    // next request takes the number after the last one sent again
+                    List<ReplayLog.Entry> again = replay.refit(handled, this::piecesOfQueued);
+                    seq = again.isEmpty() ? handled : again.getLast().seq();
+                    for (ReplayLog.Entry en : again) sendFrame(en.request(), en.flags(), en.seq());
                     nextEndpoint = (nextEndpoint + i) % endpoints.size();
                     resumes++;
                     return handled;
@@ -380,6 +480,14 @@ public final class ClientSession implements VgpuSession {
         closed = true;
         throw new GpuException(CudaError.UNKNOWN, "lost the connection to the server and could not resume within "
                 + options.resumeWindow().toMillis() + " ms: " + last.getMessage());
+    }
+
+    /** {@link #pieces} of a queued request, which are never too large to cut (see there). */
+    private List<Request> piecesOfQueued(Request r) {
+        List<Request> p = pieces(r);
+        if (p == null) throw new IllegalStateException("a queued " + r.type() + " of " + payloadBytes(r)
+                + " bytes does not fit in a frame of " + maxPayload + " bytes and cannot be cut");
+        return p;
     }
 
     // ---- what the devices need --------------------------------------------------------------------

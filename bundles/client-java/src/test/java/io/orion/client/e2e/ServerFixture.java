@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import io.orion.api.backend.GpuBackend;
@@ -35,13 +36,19 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     public ServerFixture(GpuBackend backend, ServerSettings settings, boolean busyPoll) throws IOException {
+        this(backend, settings, busyPoll, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** As the others, with the transports' settings changed by {@code tcpSettings} and {@code shmSettings} (frame limits, rings). */
+    public ServerFixture(GpuBackend backend, ServerSettings settings, boolean busyPoll, UnaryOperator<TcpSettings> tcpSettings,
+                         UnaryOperator<ShmSettings> shmSettings) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         dir = Files.createTempDirectory(Path.of("/dev/shm"), "orion-test-");
-        tcp = new TcpTransport(TcpSettings.defaults().withBindAddress("127.0.0.1").withPort(port).withBusyPoll(busyPoll));
-        shm = new ShmTransport(ShmSettings.defaults().withDirectory(dir).withRegionMiB(64).withBusyPoll(busyPoll));
+        tcp = new TcpTransport(tcpSettings.apply(TcpSettings.defaults().withBindAddress("127.0.0.1").withPort(port).withBusyPoll(busyPoll)));
+        shm = new ShmTransport(shmSettings.apply(ShmSettings.defaults().withDirectory(dir).withRegionMiB(64).withBusyPoll(busyPoll)));
         server = new RemotingServer(settings, () -> Optional.of(backend));
         server.useTransports(List.of(tcp, shm));
         tcpEndpoint = "tcp://127.0.0.1:" + port;

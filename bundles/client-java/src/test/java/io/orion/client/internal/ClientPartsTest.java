@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +51,32 @@ class ClientPartsTest {
         assertFalse(log.full());
         for (int i = 0; i < ReplayLog.MAX_ENTRIES; i++) log.add(100 + i, new MemoryCalls.MemFree(0, 1), 2, 0);
         assertTrue(log.full());
+    }
+
+    @Test
+    void aRefitReplayLogCutsWhatNoLongerFitsAndNumbersOnFromWhatWasHandled() {
+        ReplayLog log = new ReplayLog();
+        ByteBuffer data = ByteBuffer.allocate(10);
+        for (int i = 0; i < 10; i++) data.put(i, (byte) i);
+        log.add(0xffff_fffeL, new MemoryCalls.MemFree(0, 1), 2, 0);
+        log.add(0xffff_ffffL, new MemoryCalls.CopyHtoD(0, 1000, 7, data), 2, 10);
+        log.add(1, new MemoryCalls.MemFree(0, 2), 2, 0);
+        log.ackThrough(0xffff_fffeL);
+        // pieces of at most 4 bytes, as a connection with smaller frames would need
+        List<ReplayLog.Entry> again = log.refit(0xffff_fffeL, r -> r instanceof MemoryCalls.CopyHtoD c && c.data().remaining() > 4
+                ? List.of(new MemoryCalls.CopyHtoD(0, c.dst(), c.stream(), c.data().slice(0, 4)),
+                        new MemoryCalls.CopyHtoD(0, c.dst() + 4, c.stream(), c.data().slice(4, 4)),
+                        new MemoryCalls.CopyHtoD(0, c.dst() + 8, c.stream(), c.data().slice(8, 2)))
+                : List.of(r));
+        assertEquals(List.of(0xffff_ffffL, 1L, 2L, 3L), again.stream().map(ReplayLog.Entry::seq).toList(),
+                "numbered on from the last handled, across the wrap");
+        assertEquals(List.of(1000L, 1004L, 1008L), again.subList(0, 3).stream().map(e -> ((MemoryCalls.CopyHtoD) e.request()).dst()).toList());
+        assertEquals(List.of(4L, 4L, 2L, 0L), again.stream().map(ReplayLog.Entry::bytes).toList(), "each piece holds its own bytes");
+        assertEquals(9, ((MemoryCalls.CopyHtoD) again.get(2).request()).data().get(1), "the last piece carries the last bytes");
+        assertTrue(again.stream().allMatch(e -> e.flags() == 2));
+        assertEquals(again, log.after(0xffff_fffeL), "the log holds what is sent again");
+        log.ackThrough(1);
+        assertEquals(List.of(2L, 3L), log.after(1).stream().map(ReplayLog.Entry::seq).toList());
     }
 
     @Test
