@@ -22,10 +22,21 @@ typedef struct {
     size_t queue_len[16];
     int head, tail;
     uint8_t *current;
+    int fail_at;                 /* > 0: the connection breaks when the client sends frame number fail_at (1: the first) */
 } fake;
 
 static int fake_send(orion_channel *c, const struct iovec *iov, int n, char *err, size_t errlen) {
     fake *f = (fake *)c;
+    size_t total = 0;
+    for (int i = 0; i < n; i++) total += iov[i].iov_len;
+    if (total > c->max_frame) { /* as an shm ring refuses a frame larger than it carries */
+        snprintf(err, errlen, "a frame of %zu bytes exceeds the connection's %zu", total, c->max_frame);
+        return -1;
+    }
+    if (f->fail_at > 0 && f->nsent + 1 == f->fail_at) {
+        snprintf(err, errlen, "the scripted connection broke");
+        return -1;
+    }
     size_t at = 0;
     for (int i = 0; i < n; i++) {
         size_t k = iov[i].iov_len < sizeof f->sent[0] - at ? iov[i].iov_len : sizeof f->sent[0] - at;
@@ -234,6 +245,7 @@ static void sequence_wraps_past_zero(void) {
 /* ---- resuming (protocol §5.3) ----------------------------------------------------------------- */
 
 static fake *next_channel; /* what the session's reconnect gets */
+static fake *then_channel; /* and what the one after it gets */
 static int connects;
 
 static orion_channel *reconnect(const char *endpoint, char *err, size_t errlen) {
@@ -243,7 +255,8 @@ static orion_channel *reconnect(const char *endpoint, char *err, size_t errlen) 
         return NULL;
     }
     fake *f = next_channel;
-    next_channel = NULL;
+    next_channel = then_channel;
+    then_channel = NULL;
     return &f->base;
 }
 
@@ -453,6 +466,229 @@ static void nobody_to_resume_with(void) {
     CHECK(connects >= 2 && strstr(s->broken_why, "could not resume within 300 ms"), "%d tries, why: %s", connects, s->broken_why);
 }
 
+/* ---- frames that fit the connection they go out on (docs/protocol.md §5.3) -------------------
+ *
+ * A connection's largest frame is its own: a resume may move the session to one with smaller
+ * frames (TCP's 1 MiB copy chunks do not fit shm's 256 KiB). The scripted connections here carry
+ * payloads of SMALL bytes, so a COPY_HTOD of 100 data bytes (18 bytes of fields) goes in pieces of
+ * 46, 46 and 8 bytes. */
+
+#define SMALL 64u
+#define COPY_FIELDS 18u /* device u16, dst u64, stream u64 */
+
+/* A connection whose frames carry at most payload bytes; it refuses larger ones, as a ring does. */
+static fake *fake_with_payload(uint32_t payload) {
+    fake *f = new_fake();
+    f->base.max_frame = ORV_HEADER_SIZE + payload;
+    return f;
+}
+
+static uint64_t get64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+/* Frame i of f is a COPY_HTOD of device 0 on stream to dst, carrying data[0, n). */
+static int is_copy(const fake *f, int i, uint64_t dst, uint64_t stream, const uint8_t *data, size_t n) {
+    const uint8_t *p = f->sent[i] + ORV_HEADER_SIZE;
+    return f->sent_hdr[i].type == ORV_COPY_HTOD && f->sent_hdr[i].length == COPY_FIELDS + n && p[0] == 0 && p[1] == 0
+           && get64(p + 2) == dst && get64(p + 10) == stream && !memcmp(p + COPY_FIELDS, data, n);
+}
+
+static int post_copy(orion_session *s, uint64_t dst, uint64_t stream, const void *data, size_t n, int borrowed) {
+    orv_req_copy_htod(sess_begin(s), 0, dst, stream);
+    int rc = borrowed ? sess_post_borrowed(s, ORV_COPY_HTOD, data, n) : sess_post(s, ORV_COPY_HTOD, data, n);
+    sess_end(s);
+    return rc;
+}
+
+static void resume_cuts_queued_copies_to_the_new_frames_and_numbers_them_on(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    s->resume_ms = 500;
+    uint8_t a[100], b[100], a_sent[100];
+    for (int i = 0; i < 100; i++) {
+        a[i] = a_sent[i] = (uint8_t)(i + 1);
+        b[i] = (uint8_t)(200 - i);
+    }
+    s->seq = UINT32_MAX - 3;
+    post(s, ORV_MEM_FREE);                                    /* MAX-2: handled before the break */
+    CHECK(post_copy(s, 0x1000, 7, a, sizeof a, 0) == 0, "a"); /* MAX-1: kept as a copy */
+    memset(a, 0, sizeof a);                                   /* the program may reuse its buffer at once */
+    post(s, ORV_COPY_DTOD);                                   /* MAX */
+    CHECK(post_copy(s, 0x2000, 7, b, sizeof b, 1) == 0, "b"); /* 1 (past 0): borrowed */
+    post(s, ORV_MEMSET);                                      /* 2 */
+    CHECK(f->nsent == 6 && f->sent_hdr[2].length == COPY_FIELDS + 100, "each copy went in one frame over the old connection");
+
+    fake *g = fake_with_payload(SMALL);
+    handled_seq = UINT32_MAX - 2;
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    reply(g, ORV_DEVICE_SYNC, 0, 7, SESSION, 0, 0, 0, NULL, NULL);
+    next_channel = g;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_DEVICE_SYNC, NULL, 0, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == 0 && s->resumes == 1, "rc %d (%s), %d resumes", rc, s->broken_why, s->resumes);
+    CHECK(g->nsent == 10, "HELLO, 3 + 1 + 3 + 1 requests again and the call: %d frames", g->nsent);
+    static const uint32_t seqs[] = {UINT32_MAX - 1, UINT32_MAX, 1, 2, 3, 4, 5, 6, 7};
+    static const uint16_t types[] = {ORV_COPY_HTOD, ORV_COPY_HTOD, ORV_COPY_HTOD, ORV_COPY_DTOD, ORV_COPY_HTOD,
+                                     ORV_COPY_HTOD, ORV_COPY_HTOD, ORV_MEMSET, ORV_DEVICE_SYNC};
+    for (int i = 1; i < g->nsent && i < 10; i++) {
+        CHECK(g->sent_hdr[i].seq == seqs[i - 1] && g->sent_hdr[i].type == types[i - 1],
+              "frame %d: %s %u, expected %s %u (numbered on from the last handled, across the wrap)", i,
+              orv_type_name(g->sent_hdr[i].type), g->sent_hdr[i].seq, orv_type_name(types[i - 1]), seqs[i - 1]);
+        CHECK(g->sent_hdr[i].length <= SMALL, "frame %d carries %u payload bytes", i, g->sent_hdr[i].length);
+        CHECK(!(g->sent_hdr[i].flags & ORV_ASYNC) == (i == 9), "frame %d flags %x", i, g->sent_hdr[i].flags);
+    }
+    if (g->nsent == 10) {
+        CHECK(is_copy(g, 1, 0x1000, 7, a_sent, 46) && is_copy(g, 2, 0x1000 + 46, 7, a_sent + 46, 46)
+              && is_copy(g, 3, 0x1000 + 92, 7, a_sent + 92, 8), "the kept copy in consecutive ranges, its bytes in order");
+        CHECK(is_copy(g, 5, 0x2000, 7, b, 46) && is_copy(g, 6, 0x2000 + 46, 7, b + 46, 46) && is_copy(g, 7, 0x2000 + 92, 7, b + 92, 8),
+              "the borrowed copy in consecutive ranges");
+    }
+    CHECK(s->seq == 7 && s->log_count == 0 && s->log_bytes == 0, "seq %u, %zu kept (%zu bytes)", s->seq, s->log_count, s->log_bytes);
+    post(s, ORV_MEM_FREE);
+    CHECK(g->sent_hdr[g->nsent - 1].seq == 8, "the next request is numbered on: %u", g->sent_hdr[g->nsent - 1].seq);
+}
+
+static void a_second_break_in_the_replay_goes_on_from_what_the_server_handled(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    s->resume_ms = 500;
+    uint8_t a[100];
+    for (int i = 0; i < 100; i++) a[i] = (uint8_t)(3 * i);
+    CHECK(post_copy(s, 0x1000, 5, a, sizeof a, 0) == 0, "a"); /* 1 */
+    post(s, ORV_MEMSET);                                      /* 2 */
+    /* the first new connection carries small frames and breaks at the second piece; its server
+     * handled the first piece, numbered 1 */
+    fake *g = fake_with_payload(SMALL);
+    g->fail_at = 3;
+    handled_seq = 0;
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    fake *h = fake_with_payload(2 * SMALL);
+    handled_seq = 1;
+    reply(h, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    reply(h, ORV_DEVICE_SYNC, 0, 5, SESSION, 0, 0, 0, NULL, NULL);
+    next_channel = g;
+    then_channel = h;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_DEVICE_SYNC, NULL, 0, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == 0 && s->resumes == 1, "rc %d (%s)", rc, s->broken_why);
+    CHECK(g->nsent == 2 && is_copy(g, 1, 0x1000, 5, a, 46) && g->sent_hdr[1].seq == 1, "the first piece over the first connection");
+    CHECK(h->nsent == 5, "HELLO, the two pieces left, MEMSET and the call: %d frames", h->nsent);
+    if (h->nsent == 5) {
+        CHECK(is_copy(h, 1, 0x1000 + 46, 5, a + 46, 46) && h->sent_hdr[1].seq == 2, "the second piece, %u", h->sent_hdr[1].seq);
+        CHECK(is_copy(h, 2, 0x1000 + 92, 5, a + 92, 8) && h->sent_hdr[2].seq == 3, "the third piece, %u", h->sent_hdr[2].seq);
+        CHECK(h->sent_hdr[3].type == ORV_MEMSET && h->sent_hdr[3].seq == 4, "MEMSET %u", h->sent_hdr[3].seq);
+        CHECK(h->sent_hdr[4].type == ORV_DEVICE_SYNC && h->sent_hdr[4].seq == 5, "the call %u", h->sent_hdr[4].seq);
+    }
+}
+
+static void an_interrupted_synchronous_copy_goes_on_in_frames_of_the_new_connection(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    s->resume_ms = 500;
+    uint8_t data[100];
+    for (int i = 0; i < 100; i++) data[i] = (uint8_t)(7 * i + 1);
+    fake *g = fake_with_payload(SMALL);
+    handled_seq = 0; /* the copy's frame never reached the server */
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    reply(g, ORV_COPY_HTOD, 0, 3, SESSION, 0, 0, 0, NULL, NULL);
+    next_channel = g;
+    orv_req_copy_htod(sess_begin(s), 0, 0x3000, 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_COPY_HTOD, data, sizeof data, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == 0, "rc %d (%s)", rc, s->broken_why);
+    CHECK(f->nsent == 2 && f->sent_hdr[1].length == COPY_FIELDS + 100, "one frame over the old connection");
+    CHECK(g->nsent == 4, "HELLO and the copy in three pieces: %d frames", g->nsent);
+    if (g->nsent == 4) {
+        CHECK(is_copy(g, 1, 0x3000, 0, data, 46) && g->sent_hdr[1].seq == 1 && (g->sent_hdr[1].flags & ORV_ASYNC), "piece 1");
+        CHECK(is_copy(g, 2, 0x3000 + 46, 0, data + 46, 46) && g->sent_hdr[2].seq == 2 && (g->sent_hdr[2].flags & ORV_ASYNC), "piece 2");
+        CHECK(is_copy(g, 3, 0x3000 + 92, 0, data + 92, 8) && g->sent_hdr[3].seq == 3 && !(g->sent_hdr[3].flags & ORV_ASYNC),
+              "the last piece is the call");
+    }
+    CHECK(s->log_count == 0, "the reply acknowledged the pieces: %zu kept", s->log_count);
+}
+
+static void an_interrupted_module_load_that_no_longer_fits_is_left_to_the_caller(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    s->resume_ms = 500;
+    uint8_t image[100] = "a module image larger than a frame of the new connection";
+    fake *g = fake_with_payload(SMALL);
+    handled_seq = 0;
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    next_channel = g;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_MODULE_LOAD, image, sizeof image, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == ORION_ERR_REDO && !s->broken, "rc %d (%s): the caller loads it another way (the region)", rc, s->broken_why);
+    CHECK(g->nsent == 1, "only the HELLO went out: %d frames", g->nsent);
+    post(s, ORV_MEM_FREE);
+    CHECK(g->nsent == 2 && g->sent_hdr[1].seq == 1, "the next request takes the number after the last handled: %u", g->sent_hdr[1].seq);
+}
+
+static void a_queued_request_that_cannot_be_cut_ends_the_session_saying_why(void) {
+    fake *f = new_fake();
+    orion_session *s = resumable(f);
+    if (!s) return;
+    s->resume_ms = 500;
+    uint8_t args[100] = {0};
+    orv_req_device(sess_begin(s), 0);
+    CHECK(sess_post(s, ORV_LAUNCH, args, sizeof args) == 0, "posted");
+    sess_end(s);
+    fake *g = fake_with_payload(SMALL);
+    handled_seq = 0;
+    reply(g, ORV_HELLO, 0, 0, SESSION, 0, 0, 0, NULL, hello_resumed);
+    next_channel = g;
+    orv_req_device(sess_begin(s), 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_DEVICE_SYNC, NULL, 0, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == ORION_ERR_LOST && strstr(s->broken_why, "LAUNCH") && strstr(s->broken_why, "cannot be cut"), "rc %d, why: %s",
+          rc, s->broken_why);
+    CHECK(g->nsent == 1, "nothing too large was sent: %d frames", g->nsent);
+}
+
+static void requests_larger_than_a_frame_are_cut_or_refused_before_they_go_out(void) {
+    fake *f = fake_with_payload(SMALL);
+    orion_session *s = open_session(f);
+    if (!s) return;
+    CHECK(s->max_payload == SMALL, "limit %u", s->max_payload);
+    uint8_t data[100];
+    for (int i = 0; i < 100; i++) data[i] = (uint8_t)(i ^ 0x5a);
+    CHECK(post_copy(s, 0x4000, 3, data, sizeof data, 0) == 0, "a queued copy too large for a frame");
+    CHECK(f->nsent == 4 && is_copy(f, 1, 0x4000, 3, data, 46) && is_copy(f, 2, 0x4000 + 46, 3, data + 46, 46)
+          && is_copy(f, 3, 0x4000 + 92, 3, data + 92, 8) && f->sent_hdr[3].seq == 3, "in three pieces (%d frames)", f->nsent);
+    reply(f, ORV_COPY_HTOD, 0, 6, SESSION, 0, 0, 0, NULL, NULL);
+    orv_req_copy_htod(sess_begin(s), 0, 0x5000, 0);
+    orv_reply r;
+    int rc = sess_call(s, ORV_COPY_HTOD, data, sizeof data, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == 0 && f->nsent == 7 && is_copy(f, 6, 0x5000 + 92, 0, data + 92, 8) && !(f->sent_hdr[6].flags & ORV_ASYNC)
+          && (f->sent_hdr[5].flags & ORV_ASYNC), "a synchronous one too: rc %d, %d frames", rc, f->nsent);
+    uint8_t args[100] = {0};
+    orv_req_device(sess_begin(s), 0);
+    CHECK(sess_post(s, ORV_LAUNCH, args, sizeof args) == 1, "a LAUNCH too large is refused");
+    sess_end(s);
+    uint8_t image[100] = {0};
+    orv_req_device(sess_begin(s), 0);
+    rc = sess_call(s, ORV_MODULE_LOAD, image, sizeof image, &r, NULL, NULL);
+    sess_end(s);
+    CHECK(rc == 1 && strstr(r.message, "exceeds"), "a MODULE_LOAD too large is refused with a reason: %d %s", rc, r.message);
+    CHECK(f->nsent == 7 && !s->broken, "nothing too large went out (%d frames)", f->nsent);
+}
+
 int main(int argc, char **argv) {
     static const check_case cases[] = {CASE(opens_with_the_servers_limits), CASE(refusal_reported),
                                        CASE(async_error_raised_once_at_the_next_sync), CASE(error_reply_to_an_async_request_is_latched),
@@ -461,6 +697,12 @@ int main(int argc, char **argv) {
                                        CASE(data_reply_is_asked_again), CASE(refused_resume_loses_the_session),
                                        CASE(queued_region_copy_cannot_be_resumed), CASE(interrupted_region_call_is_redone_after_its_kept_reply),
                                        CASE(call_in_two_steps), CASE(borrowed_chunks_sent_again_then_copied),
-                                       CASE(nobody_to_resume_with)};
+                                       CASE(nobody_to_resume_with),
+                                       CASE(resume_cuts_queued_copies_to_the_new_frames_and_numbers_them_on),
+                                       CASE(a_second_break_in_the_replay_goes_on_from_what_the_server_handled),
+                                       CASE(an_interrupted_synchronous_copy_goes_on_in_frames_of_the_new_connection),
+                                       CASE(an_interrupted_module_load_that_no_longer_fits_is_left_to_the_caller),
+                                       CASE(a_queued_request_that_cannot_be_cut_ends_the_session_saying_why),
+                                       CASE(requests_larger_than_a_frame_are_cut_or_refused_before_they_go_out)};
     return check_main("session", cases, sizeof cases / sizeof cases[0], argc, argv);
 }

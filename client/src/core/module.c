@@ -78,7 +78,7 @@ static int load_on(orion_module *m, int dev, uint64_t *out) {
         region_free(rg, piece, 2 + m->size);
     }
     if (rc == 0 && orv_res_handle(&r.result, out)) rc = core_fail(OR_UNKNOWN, "malformed MODULE_LOAD: %s", r.result.err);
-    else if (rc && rc != ORION_ERR_LOST) {
+    else if (rc && rc != ORION_ERR_LOST && rc != ORION_ERR_REDO) {
         core_note(r.message);
         OLOG_W("vGPU %d refused a module of %zu bytes (%d): %s", dev, m->size, rc, r.message);
     }
@@ -91,7 +91,10 @@ int module_handle(orion_module *m, int dev, uint64_t *handle) {
     pthread_mutex_lock(&m->lock);
     int rc = OR_SUCCESS;
     if (m->state[dev] == MODULE_UNLOADED) {
-        do rc = load_on(m, dev, &m->handle[dev]); while (rc == ORION_ERR_REDO); /* a resume under an INDIRECT load */
+        /* again after a resume under an INDIRECT load, or one that moved the session to a connection
+         * whose frames no longer hold the image before it went out: each try takes the way the
+         * connection it has then offers (a frame, else its region) */
+        do rc = load_on(m, dev, &m->handle[dev]); while (rc == ORION_ERR_REDO);
         m->state[dev] = rc ? MODULE_FAILED : MODULE_LOADED;
         m->load_error[dev] = rc;
     } else if (m->state[dev] == MODULE_FAILED) {

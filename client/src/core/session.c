@@ -14,6 +14,13 @@
  * Java client's limits: the PING empties the pipeline to the server, so it should be rare). */
 #define LOG_MAX_BYTES (64u << 20)
 #define LOG_MAX_ENTRIES 65536
+/* Internal: a request too large for a frame of the connection that cannot be cut in pieces. */
+#define NO_FIT (-4)
+
+/* A COPY_HTOD's fields before its data: device u16, dst u64 (at 2), stream u64. A copy too large
+ * for a frame goes as copies of consecutive ranges, each with its own dst (protocol.md §4.3). */
+#define HTOD_FIELDS 18
+#define HTOD_DST 2
 
 
 static uint32_t next_seq(uint32_t s) { return s == UINT32_MAX ? 1 : s + 1; }
@@ -24,6 +31,23 @@ static int after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
 static int uses_region(uint16_t type, uint8_t flags) {
     return type == ORV_COPY_HTOD_REGION || type == ORV_COPY_DTOH_REGION || (flags & ORV_INDIRECT);
 }
+
+static void put_le32(uint8_t *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const uint8_t *p) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+static void put_le64(uint8_t *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Whether a request too large for a frame can go in pieces: a COPY_HTOD (its fields, then data). */
+static int cuttable(uint16_t type, uint8_t flags) { return type == ORV_COPY_HTOD && !(flags & ORV_INDIRECT); }
 
 static long long now_ms(void) {
     struct timespec t;
@@ -122,6 +146,110 @@ static void log_drop_last(orion_session *s) {
     if (e->off + e->len == s->log_used) s->log_used = e->off;
 }
 
+/*
+ * What a resume sends again, in frames the new connection carries (its max_payload may be smaller
+ * than the old one's: TCP's 1 MiB copy chunks do not fit shm's frames). A COPY_HTOD that no longer
+ * fits is cut into COPY_HTODs of consecutive ranges on the same stream; everything is numbered
+ * consecutively from the server's lastHandledSeq. The server handled nothing after it and keeps
+ * no number of what it did not handle, so each piece runs once and in order; entries keep their
+ * numbers unless one before them was cut. Then s->seq is the last number given, so the next
+ * request (the interrupted call, when it goes again) takes the one after it. -1 (err says why)
+ * when a request cannot be cut (none that is queued is that large: a launch's arguments are at
+ * most 32 KiB, and every connection carries 64 KiB) or memory runs out.
+ */
+static int log_refit(orion_session *s, uint32_t handled, char *err, size_t errlen) {
+    uint32_t seq = handled;
+    size_t pieces = 0, arena = 0;
+    int cut = 0;
+    for (size_t i = 0; i < s->log_count; i++) {
+        const replay_entry *e = &s->log[i];
+        size_t payload = e->len - ORV_HEADER_SIZE + e->borrowed_len;
+        if (payload <= s->max_payload) {
+            pieces++;
+            arena += e->len;
+            continue;
+        }
+        if (!cuttable(e->type, e->flags) || e->len < ORV_HEADER_SIZE + HTOD_FIELDS || s->max_payload <= HTOD_FIELDS) {
+            snprintf(err, errlen, "a queued %s of %zu payload bytes (request %u) does not fit in a frame of the new connection "
+                                  "(%u bytes) and cannot be cut", orv_type_name(e->type), payload, e->seq, s->max_payload);
+            return -1;
+        }
+        size_t room = s->max_payload - HTOD_FIELDS, data = payload - HTOD_FIELDS, n = (data + room - 1) / room;
+        pieces += n;
+        arena += n * (ORV_HEADER_SIZE + HTOD_FIELDS) + (e->borrowed ? 0 : data);
+        cut = 1;
+    }
+    if (!cut) { /* the usual case: every entry fits, numbers in place */
+        for (size_t i = 0; i < s->log_count; i++) {
+            seq = next_seq(seq);
+            s->log[i].seq = seq;
+            put_le32(s->log_arena + s->log[i].off + 8, seq);
+        }
+        s->seq = seq;
+        return 0;
+    }
+    /* a fresh log and arena: the pieces' bytes are laid out anew, the old ones freed after */
+    size_t cap = pieces > s->log_cap ? pieces : s->log_cap;
+    replay_entry *log = malloc(cap * sizeof *log);
+    uint8_t *bytes = malloc(arena);
+    if (!log || !bytes) {
+        free(log);
+        free(bytes);
+        snprintf(err, errlen, "out of memory cutting %zu queued requests to the new connection's frames", s->log_count);
+        return -1;
+    }
+    size_t used = 0, n = 0;
+    for (size_t i = 0; i < s->log_count; i++) {
+        const replay_entry *e = &s->log[i];
+        const uint8_t *old = s->log_arena + e->off;
+        size_t payload = e->len - ORV_HEADER_SIZE + e->borrowed_len;
+        if (payload <= s->max_payload) {
+            uint8_t *at = bytes + used;
+            memcpy(at, old, e->len);
+            seq = next_seq(seq);
+            put_le32(at + 8, seq);
+            log[n] = *e;
+            log[n].seq = seq;
+            log[n++].off = used;
+            used += e->len;
+            continue;
+        }
+        const uint8_t *fields = old + ORV_HEADER_SIZE;
+        const uint8_t *data = e->borrowed ? e->borrowed : fields + HTOD_FIELDS;
+        uint64_t dst = get_le64(fields + HTOD_DST);
+        size_t room = s->max_payload - HTOD_FIELDS, total = payload - HTOD_FIELDS;
+        for (size_t off = 0; off < total; off += room) {
+            size_t k = total - off < room ? total - off : room;
+            uint8_t *at = bytes + used;
+            memcpy(at, old, ORV_HEADER_SIZE + HTOD_FIELDS); /* the header (version, flags, type, session) and fields */
+            seq = next_seq(seq);
+            put_le32(at + 8, seq);
+            put_le32(at + 12, (uint32_t)(HTOD_FIELDS + k));
+            put_le64(at + ORV_HEADER_SIZE + HTOD_DST, dst + off);
+            size_t kept = ORV_HEADER_SIZE + HTOD_FIELDS;
+            if (!e->borrowed) {
+                memcpy(at + kept, data + off, k);
+                kept += k;
+            }
+            log[n++] = (replay_entry){seq, e->type, e->flags, used, kept, e->borrowed ? data + off : NULL, e->borrowed ? k : 0};
+            used += kept;
+        }
+    }
+    OLOG_D("cut %zu queued requests into %zu to fit frames of %u bytes, numbered %u to %u", s->log_count, n, s->max_payload,
+           next_seq(handled), seq);
+    free(s->log);
+    free(s->log_arena);
+    s->log = log;
+    s->log_cap = cap;
+    s->log_count = n;
+    s->log_arena = bytes;
+    s->log_arena_cap = arena;
+    s->log_used = used;
+    s->log_bytes = used;
+    s->seq = seq;
+    return 0;
+}
+
 void sess_unborrow(orion_session *s) {
     for (size_t i = 0; i < s->log_count; i++) {
         replay_entry *e = &s->log[i];
@@ -216,7 +344,8 @@ static int await_raw(orion_session *s, uint16_t type, uint32_t seq, orv_reply *r
 /* ---- resuming -------------------------------------------------------------------------------- */
 
 /*
- * HELLO with RESUME on a fresh channel, then the unhandled asynchronous requests again. Returns
+ * HELLO with RESUME on a fresh channel, then the unhandled asynchronous requests again, cut to the
+ * new connection's frames and numbered on from what the server handled (log_refit). Returns
  * the last request the server handled; -1 when the session cannot be resumed at all (err says
  * why); -2 when this channel failed (another endpoint may do).
  */
@@ -270,6 +399,8 @@ static long resume_on(orion_session *s, orion_channel *ch, char *err, size_t err
             return -1;
         }
     }
+    /* in frames this connection carries, numbered on from what the server handled */
+    if (log_refit(s, ok.last_handled_seq, err, errlen)) return -1;
     for (size_t i = 0; i < s->log_count; i++) {
         const replay_entry *e = &s->log[i];
         struct iovec parts[2] = {{s->log_arena + e->off, e->len}, {(void *)e->borrowed, e->borrowed_len}};
@@ -325,15 +456,6 @@ static long recover(orion_session *s) {
 
 /* ---- calls ----------------------------------------------------------------------------------- */
 
-static int check_limit(orion_session *s, uint16_t type, size_t tail_len) {
-    size_t payload = s->w.len - ORV_HEADER_SIZE + tail_len;
-    if (payload <= s->max_payload) return 0;
-    /* callers chunk their data; reaching this is a bug of the client, not of the program */
-    OLOG_E("internal: a %s frame of %zu payload bytes exceeds the connection's limit of %u", orv_type_name(type), payload,
-           s->max_payload);
-    return 1; /* CUDA_ERROR_INVALID_VALUE */
-}
-
 static int flush_log(orion_session *s) {
     orv_begin(&s->w);
     orv_reply r;
@@ -341,9 +463,18 @@ static int flush_log(orion_session *s) {
     return rc == ORION_ERR_REDO ? 0 : rc;
 }
 
-static int post(orion_session *s, uint16_t type, const void *tail, size_t tail_len, int borrow) {
-    if (s->broken) return ORION_ERR_LOST;
-    if (check_limit(s, type, tail_len)) return 1;
+/* A request too large for a frame of the connection that cannot be cut: the reason, logged (the
+ * callers size what they send, so this is the client's mistake, not the program's). */
+static void too_large(orion_session *s, uint16_t type, size_t payload, char *why, size_t whylen) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "a %s of %zu payload bytes exceeds the connection's frame limit of %u bytes", orv_type_name(type),
+             payload, s->max_payload);
+    OLOG_E("%s", msg);
+    if (why) snprintf(why, whylen, "%s", msg);
+}
+
+/* The asynchronous request in s->w, numbered, kept and sent as it is: it fits a frame. */
+static int post_frame(orion_session *s, uint16_t type, const void *tail, size_t tail_len, int borrow) {
     s->seq = next_seq(s->seq);
     if (orv_finish(&s->w, type, ORV_ASYNC, s->seq, s->id, tail_len)) return 2; /* out of memory */
     struct iovec iov[2] = {{s->w.buf, s->w.len}, {(void *)tail, tail_len}};
@@ -360,6 +491,48 @@ static int post(orion_session *s, uint16_t type, const void *tail, size_t tail_l
     return 0;
 }
 
+/*
+ * Posts the leading piece of the COPY_HTOD in s->w whose *tail does not fit a frame: as much data
+ * as a frame of the connection carries now, as a copy of its own; then leaves the rest in s->w
+ * (dst moved on) and *tail. Sizes are taken per piece: posting may resume the session on a
+ * connection with other frames.
+ */
+static int post_leading_piece(orion_session *s, const uint8_t **tail, size_t *tail_len, int borrow) {
+    uint8_t fields[HTOD_FIELDS];
+    memcpy(fields, s->w.buf + ORV_HEADER_SIZE, HTOD_FIELDS);
+    size_t k = s->max_payload - HTOD_FIELDS;
+    int rc = post_frame(s, ORV_COPY_HTOD, *tail, k, borrow);
+    if (rc) return rc;
+    put_le64(fields + HTOD_DST, get_le64(fields + HTOD_DST) + k);
+    orv_begin(&s->w); /* a round trip (flush_log) may have written s->w meanwhile */
+    orv_put_raw(&s->w, fields, HTOD_FIELDS);
+    *tail += k;
+    *tail_len -= k;
+    return 0;
+}
+
+/* Whether the request in s->w is a COPY_HTOD that can be cut to the connection's frames. */
+static int can_cut(const orion_session *s, uint16_t type, uint8_t flags) {
+    return cuttable(type, flags) && s->w.len == ORV_HEADER_SIZE + HTOD_FIELDS && s->max_payload > HTOD_FIELDS;
+}
+
+/* Every frame fits the connection it goes out on: a COPY_HTOD too large goes as copies of
+ * consecutive ranges, any other request too large is refused before anything of it is sent. */
+static int post(orion_session *s, uint16_t type, const void *tail, size_t tail_len, int borrow) {
+    if (s->broken) return ORION_ERR_LOST;
+    const uint8_t *rest = tail;
+    for (;;) {
+        size_t payload = s->w.len - ORV_HEADER_SIZE + tail_len;
+        if (payload <= s->max_payload) return post_frame(s, type, rest, tail_len, borrow);
+        if (!can_cut(s, type, 0)) {
+            too_large(s, type, payload, NULL, 0);
+            return 1; /* CUDA_ERROR_INVALID_VALUE */
+        }
+        int rc = post_leading_piece(s, &rest, &tail_len, borrow);
+        if (rc) return rc;
+    }
+}
+
 int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len) {
     return post(s, type, tail, tail_len, 0);
 }
@@ -368,16 +541,35 @@ int sess_post_borrowed(orion_session *s, uint16_t type, const void *tail, size_t
     return post(s, type, tail, tail_len, 1);
 }
 
+/*
+ * Makes the synchronous request in s->w and c fit a frame of the connection: the leading pieces of
+ * a COPY_HTOD too large are posted (borrowed: the caller's data stays unchanged until the call
+ * returns, and the last piece's reply acknowledges them), the last piece stays to be the call.
+ * NO_FIT for any other request too large (a module image, which may take the region instead).
+ */
+static int fit_call(orion_session *s, sess_call_state *c) {
+    while (s->w.len - ORV_HEADER_SIZE + c->tail_len > s->max_payload) {
+        if (!can_cut(s, c->type, c->flags)) return NO_FIT;
+        const uint8_t *rest = c->tail;
+        int rc = post_leading_piece(s, &rest, &c->tail_len, 1);
+        if (rc) return rc;
+        c->tail = rest;
+    }
+    return 0;
+}
+
 static int send_request(orion_session *s, const sess_call_state *c) {
     struct iovec iov[2] = {{s->w.buf, s->w.len}, {(void *)c->tail, c->tail_len}};
     return raw_send(s, iov, c->tail_len ? 2 : 1);
 }
 
-/* Numbers and sends the synchronous request written in s->w. Non-zero: refused before it went out
- * (nothing to wait for). A failed send is kept in c->rc: call_wait resumes the session first. */
+/* Numbers and sends the synchronous request written in s->w, in frames that fit (fit_call).
+ * Non-zero: refused before it went out (nothing to wait for; NO_FIT when it is too large). A failed
+ * send is kept in c->rc: call_wait resumes the session first. */
 static int call_send(orion_session *s, sess_call_state *c) {
     if (s->broken) return ORION_ERR_LOST;
-    if (check_limit(s, c->type, c->tail_len)) return 1;
+    int rc = fit_call(s, c);
+    if (rc) return rc;
     s->seq = next_seq(s->seq);
     c->seq = s->seq;
     if (orv_finish(&s->w, c->type, c->flags, c->seq, s->id, c->tail_len)) return 2;
@@ -402,7 +594,16 @@ static int call_wait(orion_session *s, sess_call_state *c, orv_reply *reply, ses
         kept = 0;
         if (after(c->seq, (uint32_t)handled)) {
             if (redo) return ORION_ERR_REDO;
-            rc = send_request(s, c); /* the server never saw it: the same request again */
+            /* the server never saw it: the same request again, numbered after what the resume sent
+             * again (which may have been cut into more requests), in frames of the new connection; a
+             * request that cannot be cut and no longer fits is left to the caller (a module image
+             * then takes the new connection's region) */
+            int fit = fit_call(s, c);
+            if (fit) return fit == NO_FIT ? ORION_ERR_REDO : fit;
+            s->seq = next_seq(s->seq);
+            c->seq = s->seq;
+            if (orv_finish(&s->w, c->type, c->flags, c->seq, s->id, c->tail_len)) return 2;
+            rc = send_request(s, c);
         } else if (more) {
             /* handled, but a data reply is not kept by the server: ask again */
             s->seq = next_seq(s->seq);
@@ -420,12 +621,23 @@ static int call_frame(orion_session *s, uint16_t type, uint8_t flags, const void
                       sess_more_fn more, void *ctx) {
     sess_call_state c = {type, flags, 0, tail, tail_len, 0};
     int rc = call_send(s, &c);
+    if (rc == NO_FIT) {
+        reply->status = 1; /* CUDA_ERROR_INVALID_VALUE, with the reason as the reply's message */
+        reply->deferred_status = 0;
+        too_large(s, type, s->w.len - ORV_HEADER_SIZE + c.tail_len, reply->message, sizeof reply->message);
+        return 1;
+    }
     return rc ? rc : call_wait(s, &c, reply, more, ctx);
 }
 
 int sess_call_start(orion_session *s, uint16_t type) {
     s->started = (sess_call_state){type, 0, 0, NULL, 0, 0};
-    return call_send(s, &s->started);
+    int rc = call_send(s, &s->started);
+    if (rc == NO_FIT) {
+        too_large(s, type, s->w.len - ORV_HEADER_SIZE, NULL, 0);
+        return 1;
+    }
+    return rc;
 }
 
 int sess_call_finish(orion_session *s, orv_reply *reply) { return call_wait(s, &s->started, reply, NULL, NULL); }

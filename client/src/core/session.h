@@ -10,6 +10,13 @@
  * turn), resumes (HELLO with RESUME), sends again the asynchronous requests the server had not
  * handled (it keeps them until a reply acknowledges them), and the interrupted call carries on:
  * the program does not notice (§5.3).
+ *
+ * Every frame fits the connection it goes out on. Connections differ in the largest frame they
+ * carry (HELLO_OK's maxPayload: over shm a quarter of the smaller ring, over TCP and rdma as
+ * configured), so a request may not fit the connection a resume moved the session to: a COPY_HTOD
+ * then goes as COPY_HTODs of consecutive ranges that do, and what a resume sends again is numbered
+ * on from the last request the server handled. Any other request too large is refused before it
+ * goes out (none is, but a module image, which the caller sends through the region instead).
  */
 #ifndef ORION_SESSION_H
 #define ORION_SESSION_H
@@ -108,7 +115,9 @@ void sess_end(orion_session *s);
 
 /* Sends the request without waiting (ASYNC). 0, ORION_ERR_LOST, or ORION_ERR_REDO (a request
  * that uses the region, when the session resumed on another connection before it went out).
- * The request is kept (copied) until a reply acknowledges it, to be sent again after a resume. */
+ * The request is kept (copied) until a reply acknowledges it, to be sent again after a resume.
+ * A COPY_HTOD too large for a frame of the connection goes in pieces, each a request of its own;
+ * any other request too large is refused (1, CUDA_ERROR_INVALID_VALUE, logged). */
 int sess_post(orion_session *s, uint16_t type, const void *tail, size_t tail_len);
 
 /*
@@ -128,7 +137,11 @@ typedef int (*sess_more_fn)(void *ctx, orv_reader *result);
 /*
  * Sends the request and waits for its reply. Returns the reply's CUDA status (0 on success, with
  * reply->result ready to read), ORION_ERR_LOST, or ORION_ERR_REDO. A latched asynchronous error
- * the reply carries is kept for sess_take_pending.
+ * the reply carries is kept for sess_take_pending. A COPY_HTOD too large for a frame goes in
+ * pieces, the leading ones posted (borrowed: the caller calls sess_unborrow when the call fails)
+ * and the last one the call; any other request too large is refused before it goes out (1, the
+ * reason in reply->message), or, when a resume moved the session to a connection with smaller
+ * frames before the server saw it, gives ORION_ERR_REDO (a MODULE_LOAD then takes the region).
  */
 int sess_call(orion_session *s, uint16_t type, const void *tail, size_t tail_len, orv_reply *reply, sess_more_fn more,
               void *ctx);
