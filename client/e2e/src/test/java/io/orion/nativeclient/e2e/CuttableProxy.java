@@ -10,13 +10,20 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A TCP relay between clients and a server whose connections can be cut at once, as a network fault would. */
+/**
+ * A TCP relay between clients and a server whose connections can be cut at once, as a network
+ * fault would. It can also lose what clients send ({@link #swallow}): the bytes seem sent but never
+ * reach the server, as frames in flight in a connection that is about to die.
+ */
 final class CuttableProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong connections = new AtomicLong();
+    /** Bytes from clients that never reached the server, since {@link #swallow}. */
+    final AtomicLong swallowed = new AtomicLong();
+    private volatile boolean swallowing;
 
     CuttableProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -36,20 +43,24 @@ final class CuttableProxy implements AutoCloseable {
                 open.add(client);
                 open.add(server);
                 connections.incrementAndGet();
-                pipe(client, server);
-                pipe(server, client);
+                pipe(client, server, true);
+                pipe(server, client, false);
             } catch (IOException e) {
                 // listener closed, or the server refused: the client sees a closed connection
             }
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, boolean fromClient) {
         Thread.ofPlatform().daemon().name("proxy-pipe").start(() -> {
             byte[] buf = new byte[1 << 16];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
+                    if (fromClient && swallowing) {
+                        swallowed.addAndGet(n);
+                        continue;
+                    }
                     out.write(buf, 0, n);
                     bytes.addAndGet(n);
                 }
@@ -60,6 +71,15 @@ final class CuttableProxy implements AutoCloseable {
                 closeQuietly(to);
             }
         });
+    }
+
+    /**
+     * From now on what clients send is read and dropped; what the server sends still arrives. Call
+     * it while the connections are idle (between two calls of the program), so that the server
+     * sees whole frames only.
+     */
+    void swallow() {
+        swallowing = true;
     }
 
     /** Closes every connection through the proxy; new ones are still accepted. */

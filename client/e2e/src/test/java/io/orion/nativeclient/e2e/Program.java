@@ -37,6 +37,15 @@ final class Program {
         return p;
     }
 
+    /** {@code orion-run PROGRAM ARGS...} for a program of client/e2e/src/test/c (client/Makefile builds them into target/e2e). */
+    static Program e2e(String name, String... args) {
+        Program p = new Program();
+        p.command.add(clientDir().resolve("bin/orion-run").toString());
+        p.command.add(clientDir().resolve("e2e").resolve(name).toString());
+        p.command.addAll(List.of(args));
+        return p;
+    }
+
     static Program tool(String name, String... args) {
         Program p = new Program();
         p.command.add(clientDir().resolve("bin").resolve(name).toString());
