@@ -17,8 +17,11 @@ import io.orion.api.pool.Vgpu;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -32,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * that fails is logged; the server's next heartbeat reconciles it. The node of a server in this
  * runtime is left to its agent, which hears the pool directly.
  */
-@Component(service = PoolListener.class)
+@Component(service = {})
 public final class ServerPush implements PoolListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerPush.class);
@@ -42,9 +45,24 @@ public final class ServerPush implements PoolListener {
     private final ObjectMapper json = new ObjectMapper();
     private volatile NodeAgent localAgent;
 
+    private final ServiceRegistration<PoolListener> registration;
+
     @Activate
-    public ServerPush(@Reference PoolService pool) {
+    public ServerPush(@Reference PoolService pool, BundleContext context) {
         this.pool = pool;
+        // Registered by hand once the pool is active, not as a DS service: the pool binds its
+        // listeners while it activates, and a DS-made listener that needs the pool would then be
+        // a cycle (SCR logs it as an error at every start and binds the listener late).
+        this.registration = context.registerService(PoolListener.class, this, null);
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException e) {
+            // already gone with the bundle
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.orion.api.backend.GpuBackend;
 import io.orion.api.platform.Platform;
@@ -16,12 +17,18 @@ import io.orion.api.platform.PluginKind;
 import io.orion.api.policy.SchedulingPolicy;
 import io.orion.api.transport.Transport;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -53,6 +60,20 @@ public final class PlatformCore implements Platform {
     private final ConfigurationAdmin configAdmin;
     private volatile Selection.Settings settings;
     private volatile Selection selection;
+    /** True while the runtime starts: selection changes are then not logged one by one. */
+    private final AtomicBoolean starting = new AtomicBoolean(true);
+    private final FrameworkListener frameworkStarted = event -> {
+        if (event.getType() == FrameworkEvent.STARTED) endStartup(true);
+    };
+    private final ServiceListener launcherReady = event -> {
+        if (READY.equals(event.getServiceReference().getProperty(READY_PROPERTY))) endStartup(true);
+    };
+    /**
+     * The bnd launcher (our role jars) starts the framework first and the bundles after it, then
+     * marks its own service {@code launcher.ready=true}: that, not the framework's STARTED event,
+     * is when a role's runtime is up.
+     */
+    private static final String LAUNCHER_FILTER = "(launcher.arguments=*)", READY_PROPERTY = "launcher.ready", READY = "true";
 
     @Activate
     public PlatformCore(BundleContext context, CoreConfig config,
@@ -63,9 +84,56 @@ public final class PlatformCore implements Platform {
         this.configAdmin = configAdmin;
         this.settings = Selection.Settings.from(config);
         reselect(null);
-        // Plugins bind after construction; each arrival is logged by reselect().
         LOG.info("Orion core active: role {}, configured policy {}, backend {}, transports {}", role,
                 settings.policy(), settings.backend(), String.join(",", settings.transports()));
+        // During start-up the plugins arrive one by one; what they settle on is reported once the
+        // runtime is up. Installed later (a test, a hot deploy), every change is news at once.
+        context.addFrameworkListener(frameworkStarted);
+        try {
+            context.addServiceListener(launcherReady, LAUNCHER_FILTER);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e); // a constant filter
+        }
+        if (!stillStarting()) endStartup(false);
+    }
+
+    private boolean stillStarting() {
+        try {
+            ServiceReference<?>[] launcher = context.getServiceReferences((String) null, LAUNCHER_FILTER);
+            if (launcher != null && launcher.length > 0) return !READY.equals(launcher[0].getProperty(READY_PROPERTY));
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return context.getBundle(0).getState() == Bundle.STARTING;
+    }
+
+    private void endStartup(boolean report) {
+        if (!starting.compareAndSet(true, false)) return;
+        try {
+            context.removeFrameworkListener(frameworkStarted);
+            context.removeServiceListener(launcherReady);
+        } catch (IllegalStateException e) {
+            return; // the bundle is stopping
+        }
+        if (!report) return;
+        StartupReport r;
+        synchronized (this) {
+            r = StartupReport.of(settings, selection, backends);
+        }
+        r.warnings().forEach(LOG::warn);
+        LOG.info(r.summary());
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (starting.compareAndSet(true, false)) {
+            try {
+                context.removeFrameworkListener(frameworkStarted);
+                context.removeServiceListener(launcherReady);
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
     }
 
     @Modified
@@ -131,7 +199,8 @@ public final class PlatformCore implements Platform {
         Selection before = selection;
         Selection now = Selection.of(settings, policies, backends, transports);
         selection = now;
-        if (before == null || shuttingDown()) return; // plugins leaving at shutdown are no news
+        // Plugins leaving at shutdown are no news; those arriving at start-up are reported at its end.
+        if (before == null || starting.get() || shuttingDown()) return;
         String was = describe(before.policy()), is = describe(now.policy());
         if (!before.policy().equals(now.policy()) || before.policyIsFallback() != now.policyIsFallback()) {
             String isName = now.policy().map(PluginEntry::name).orElse("");

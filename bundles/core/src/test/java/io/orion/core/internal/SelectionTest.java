@@ -24,18 +24,18 @@ class SelectionTest {
 
     private static long nextId = 1;
 
-    private static <T> PluginEntry<T> entry(PluginKind kind, String name, T service, int ranking) {
+    static <T> PluginEntry<T> entry(PluginKind kind, String name, T service, int ranking) {
         return new PluginEntry<>(kind, name, service, nextId++, ranking, "bundle." + name, "1.0.0");
     }
 
-    private static SchedulingPolicy policy(String name) {
+    static SchedulingPolicy policy(String name) {
         return new SchedulingPolicy() {
             @Override public String name() { return name; }
             @Override public Placement place(VgpuRequest r, PoolView p) { return null; }
         };
     }
 
-    private static GpuBackend backend(String name, int devices) {
+    static GpuBackend backend(String name, int devices) {
         return new GpuBackend() {
             @Override public String name() { return name; }
             @Override public List<GpuDevice> devices() {
@@ -47,7 +47,7 @@ class SelectionTest {
         };
     }
 
-    private static Transport transport(String name) {
+    static Transport transport(String name) {
         return new Transport() {
             @Override public String name() { return name; }
             @Override public String open(ConnectionAcceptor a) { return name + "://"; }
@@ -56,7 +56,7 @@ class SelectionTest {
         };
     }
 
-    private static Selection.Settings settings(String policy, String backend, String... transports) {
+    static Selection.Settings settings(String policy, String backend, String... transports) {
         return new Selection.Settings(policy, "binpack", backend, new String[] {"cuda", "host"}, transports);
     }
 

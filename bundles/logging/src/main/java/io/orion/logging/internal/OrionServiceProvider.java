@@ -17,9 +17,17 @@ import aQute.bnd.annotation.spi.ServiceProvider;
 @ServiceProvider(SLF4JServiceProvider.class)
 public final class OrionServiceProvider implements SLF4JServiceProvider {
 
-    /** Loggers too chatty at INFO for an operator's terminal, unless configured otherwise. */
+    /**
+     * Loggers too chatty at INFO for an operator's terminal, unless configured otherwise. CXF's
+     * servlet controller warns for every request to a path no JAX-RS application serves (a typo'd
+     * URL, a health probe in the instant before the REST API registers): the caller gets its 404,
+     * and anyone able to reach the port could otherwise fill the log. JLine warns that it falls
+     * back to a dumb terminal whenever the platform runs without one (a service, a pipe), which is
+     * the headless mode working as documented.
+     */
     static final String[] QUIET_BY_DEFAULT = {
-        "org.apache.cxf=WARN", "org.eclipse.jetty=WARN", "org.apache.aries=WARN", "org.apache.felix.http=WARN"
+        "org.apache.cxf=WARN", "org.eclipse.jetty=WARN", "org.apache.aries=WARN", "org.apache.felix.http=WARN",
+        "org.apache.cxf.transport.servlet.ServletController=ERROR", "org.jline=ERROR"
     };
 
     private OrionLoggerFactory factory;

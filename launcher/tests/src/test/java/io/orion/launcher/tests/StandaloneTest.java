@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's first command, as a process: the standalone role comes up healthy on the host
  * backend (no GPU here), its node joins its own pool with the backend's device, an allocation is
- * granted to its server, and its console answers.
+ * granted to its server, and its console answers. Nothing in its log is a warning.
  */
 class StandaloneTest {
 
@@ -44,6 +45,13 @@ class StandaloneTest {
                 assertTrue(answer.contains("role        standalone") && answer.contains("1 vGPU(s)"), answer);
             }
             assertTrue(standalone.get("metrics").body().contains("orion_gpu_vgpus{"), "metrics served");
+
+            // A first start on a machine without a GPU, RDMA or UCX is nothing to warn about: the
+            // log says once what the platform settled on, and why the GPU backend was passed over.
+            String log = standalone.log();
+            assertEquals(List.of(), log.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList(), log);
+            assertTrue(log.lines().anyMatch(l -> l.contains("PlatformCore - started: policy ") && l.contains("GPU backend host from")),
+                    "one line with the settled selection: " + log);
         }
     }
 }
