@@ -94,7 +94,7 @@ final class ConfigEditor {
         if (!multi && values.size() != 1)
             throw new IllegalArgumentException(key + " takes one value, got " + values.size());
         Object[] out = new Object[values.size()];
-        for (int i = 0; i < out.length; i++) out[i] = one(ad.getType(), key, values.get(i));
+        for (int i = 0; i < out.length; i++) out[i] = parse(ad.getType(), key, values.get(i));
         if (!multi) return out[0];
         return switch (ad.getType()) {
             case AttributeDefinition.INTEGER -> java.util.Arrays.stream(out).mapToInt(o -> (Integer) o).toArray();
@@ -109,7 +109,8 @@ final class ConfigEditor {
         };
     }
 
-    private static Object one(int type, String key, String v) {
+    /** The value as the attribute's type; IllegalArgumentException naming key and value when it is not one. */
+    static Object parse(int type, String key, String v) {
         try {
             return switch (type) {
                 case AttributeDefinition.INTEGER -> Integer.valueOf(v.trim());

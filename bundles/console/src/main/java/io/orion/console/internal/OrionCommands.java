@@ -58,6 +58,7 @@ public final class OrionCommands {
               orion:config [list]                   configurations that can be set (PIDs)
               orion:config get PID [KEY]            a configuration's values (and defaults)
               orion:config set PID KEY VALUE        set a value (a list: V1,V2); checked against its description first
+              orion:config check                    every configuration and deploy-folder file checked against its description
             """ + PoolCommands.HELP.indent(2) + """
               orion:help                            this text
             Each command also takes --help.
@@ -66,6 +67,7 @@ public final class OrionCommands {
     private final BundleContext context;
     private final Platform platform;
     private final ConfigEditor config;
+    private final ConfigAudit audit;
     private volatile PoolService pool;
 
     @Activate
@@ -74,6 +76,7 @@ public final class OrionCommands {
         this.context = context;
         this.platform = platform;
         this.config = new ConfigEditor(context, configAdmin, metaType);
+        this.audit = new ConfigAudit(context, configAdmin, metaType);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -258,9 +261,10 @@ public final class OrionCommands {
         return t.toString();
     }
 
-    @Descriptor("config list | config --help")
+    @Descriptor("config list | config check | config --help")
     public String config(String action) {
         if (action.equals("list")) return config();
+        if (action.equals("check")) return check();
         if (wantsHelp(action)) return usage("config");
         return "orion:config: '" + action + "' needs more arguments or is unknown\n" + usage("config");
     }
@@ -287,6 +291,19 @@ public final class OrionCommands {
             return pid + " " + key + " = " + show(stored) + "\n";
         } catch (IllegalArgumentException | IOException e) {
             return "orion:config set: " + e.getMessage() + "\n";
+        }
+    }
+
+    private String check() {
+        try {
+            ConfigAudit.Result r = audit.run();
+            if (r.problems().isEmpty())
+                return r.configurations() + " configuration(s) checked: each matches its description; no unread file in the deploy folder\n";
+            StringBuilder b = new StringBuilder();
+            for (ConfigProblem p : r.problems()) b.append(p).append('\n');
+            return b.append(r.problems().size()).append(" problem(s) in ").append(r.configurations()).append(" configuration(s)\n").toString();
+        } catch (IOException | RuntimeException e) {
+            return "orion:config check: " + e.getMessage() + "\n";
         }
     }
 

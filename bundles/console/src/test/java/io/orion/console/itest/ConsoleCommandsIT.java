@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -123,6 +125,33 @@ class ConsoleCommandsIT {
         assertEquals("io.orion.policy.binpack memoryWeight = 0.75\n", run("orion:config set io.orion.policy.binpack memoryWeight 0.75"));
         assertTrue(run("orion:config get io.orion.policy.binpack memoryWeight").contains("0.75"));
         assertEquals("io.orion.core transports = tcp,shm\n", run("orion:config set io.orion.core transports tcp,shm"));
+    }
+
+    @Test
+    void wrongConfigurationsAreNamedInTheLogAndByConfigCheck() throws Exception {
+        // Set the way a .cfg file sets them: plain strings, nothing checked on the way in.
+        Dictionary<String, Object> bad = new Hashtable<>();
+        bad.put("memoryWieght", "0.5");
+        bad.put("memoryWeight", "heavy");
+        cm.getConfiguration("io.orion.policy.binpack", "?").update(bad);
+        Dictionary<String, Object> stray = new Hashtable<>();
+        stray.put("memoryWeight", "0.5");
+        cm.getConfiguration("io.orion.polcy.binpack", "?").update(stray);
+        try {
+            String check = run("orion:config check");
+            assertTrue(check.contains("io.orion.policy.binpack memoryWieght=0.5: unknown key, ignored; did you mean memoryWeight?"), check);
+            assertTrue(check.contains("io.orion.policy.binpack memoryWeight=heavy: 'heavy' is not a number"), check);
+            assertTrue(check.contains("io.orion.polcy.binpack: no bundle in this runtime reads this configuration; did you mean io.orion.policy.binpack"), check);
+            assertTrue(check.contains("3 problem(s)"), check);
+            for (String expected : List.of("memoryWieght=0.5", "memoryWeight=heavy", "io.orion.polcy.binpack"))
+                Await.until("a WARN naming " + expected, WAIT, () -> log.recent(1000).stream().anyMatch(
+                        r -> r.level().equals("WARN") && r.message().startsWith("configuration: ") && r.message().contains(expected)));
+        } finally {
+            Configs.reset(cm, "io.orion.polcy.binpack");
+        }
+        Configs.reset(cm, "io.orion.policy.binpack");
+        String clean = run("orion:config check");
+        assertTrue(clean.contains("each matches its description"), clean);
     }
 
     @Test

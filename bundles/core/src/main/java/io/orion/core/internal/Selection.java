@@ -68,8 +68,10 @@ record Selection(Optional<PluginEntry<SchedulingPolicy>> policy, boolean policyI
             return new Settings(name, fallbackPolicy, backend, backendPreference, transports);
         }
 
-        private static String[] trimAll(String[] values) {
-            return Arrays.stream(values).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        /** A .cfg file gives a list as one text, "tcp,shm": each element is split on commas too. */
+        static String[] trimAll(String[] values) {
+            return Arrays.stream(values).flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
+                    .filter(s -> !s.isEmpty()).toArray(String[]::new);
         }
     }
 }

@@ -61,6 +61,11 @@ class SelectionTest {
     }
 
     @Test
+    void aCfgFilesCommaListIsSplitIntoNames() {
+        assertEquals(List.of("tcp", "shm", "rdma"), List.of(Selection.Settings.trimAll(new String[] {"tcp, shm", " rdma ", ""})));
+    }
+
+    @Test
     void configuredPolicyElseFallbackElseNone() {
         PluginSet<SchedulingPolicy> policies = new PluginSet<>();
         PluginSet<GpuBackend> backends = new PluginSet<>();

@@ -61,7 +61,8 @@ public final class OrionServiceProvider implements SLF4JServiceProvider {
         String extra = System.getProperty("orion.log.levels", "");
         java.util.List<String> entries = new java.util.ArrayList<>(java.util.List.of(QUIET_BY_DEFAULT));
         if (!extra.isBlank()) entries.addAll(java.util.List.of(extra.split(",")));
-        entries.addAll(java.util.List.of(configured));
+        // a .cfg file gives the list as one text, "a=DEBUG,b=WARN": split each entry on commas too
+        for (String c : configured) entries.addAll(java.util.List.of(c.split(",")));
         // later entries win: keep the last entry per logger name
         java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
         for (String e : entries) {

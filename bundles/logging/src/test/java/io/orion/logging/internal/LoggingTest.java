@@ -31,6 +31,13 @@ class LoggingTest {
     }
 
     @Test
+    void aCfgFilesCommaListIsSplitIntoEntries() {
+        LevelTable t = OrionServiceProvider.launcherLevels(new String[] {"io.orion.core=DEBUG, io.orion.server=WARN"}, "INFO");
+        assertEquals(Level.DEBUG, t.levelOf("io.orion.core.X"));
+        assertEquals(Level.WARN, t.levelOf("io.orion.server.Y"));
+    }
+
+    @Test
     void badLevelsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LevelTable.parse("INFO", new String[] {"io.orion=LOUD"}));

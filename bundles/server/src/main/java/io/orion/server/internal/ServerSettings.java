@@ -52,10 +52,16 @@ public record ServerSettings(Duration disconnectGrace, Duration transportGrace, 
 
     /** The compute gate's settings of a configuration; errors name the key and the value. */
     static GateSettings gate(ServerConfig c) {
-        return new GateSettings(ComputeMode.parse(c.computeMode(), "computeMode", true), List.of(c.computeVgpuModes()),
+        return new GateSettings(ComputeMode.parse(c.computeMode(), "computeMode", true), splitEach(c.computeVgpuModes()),
                 Duration.ofMillis(c.computeSliceMillis()), Duration.ofMillis(c.computeLookaheadMillis()),
                 Duration.ofNanos(c.computeQuantumMicros() * 1000), Duration.ofNanos(c.computeIdleGraceMicros() * 1000),
                 Duration.ofMillis(c.computeShareWindowMillis()));
+    }
+
+    /** A .cfg file gives a list as one text, "a=strict,b=elastic": each element is split on commas too. */
+    static List<String> splitEach(String[] values) {
+        return java.util.Arrays.stream(values).flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::trim)
+                .filter(v -> !v.isEmpty()).toList();
     }
 
     public ServerSettings withDisconnectGrace(Duration d) {
