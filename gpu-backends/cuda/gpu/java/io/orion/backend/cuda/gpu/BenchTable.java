@@ -16,7 +16,11 @@ import java.util.Map;
  *
  * <pre>BenchTable C_RESULTS JAVA_RESULTS</pre>  (lines "RESULT impl op bytes microseconds": impl c in the
  * first file; java, and optionally ffm and cjvm, in the second. Others are ignored; a column without
- * results stays empty.)
+ * results stays empty.) run.sh appends several rounds to each file, bench.c's process and the JVM
+ * taking turns, because two processes differ by up to ±10–18 % on one copy size (where their memory
+ * landed, the GPU's state at that moment) while repetitions inside one process agree to a few
+ * percent: each figure is then the median over the rounds, and "C spread" shows how far bench.c's
+ * own rounds lay apart.
  */
 public final class BenchTable {
     private BenchTable() {}
@@ -28,7 +32,11 @@ public final class BenchTable {
     public static void main(String[] args) throws IOException {
         if (args.length != 2) throw new IllegalArgumentException("usage: BenchTable C_RESULTS JAVA_RESULTS");
         Path java = Path.of(args[1]);
-        System.exit(print(read(Path.of(args[0]), "c"), readIfAny(java, "cjvm"), readIfAny(java, "ffm"), read(java, "java"),
+        Path c = Path.of(args[0]);
+        Map<Key, Double> cSpread = new LinkedHashMap<>();
+        rounds(c, "c").forEach((k, v) -> cSpread.put(k, spread(v)));
+        int cRounds = rounds(c, "c").values().stream().mapToInt(List::size).max().orElse(0);
+        System.exit(print(read(c, "c"), readIfAny(java, "cjvm"), readIfAny(java, "ffm"), read(java, "java"), cSpread, cRounds,
                 System.out));
     }
 
@@ -38,14 +46,37 @@ public final class BenchTable {
         return results;
     }
 
+    /** Each operation's median over the rounds in the file. */
     public static Map<Key, Double> readIfAny(Path file, String impl) throws IOException {
         Map<Key, Double> results = new LinkedHashMap<>();
+        rounds(file, impl).forEach((k, v) -> results.put(k, median(v)));
+        return results;
+    }
+
+    /** Every round's figure per operation, in file order. */
+    public static Map<Key, List<Double>> rounds(Path file, String impl) throws IOException {
+        Map<Key, List<Double>> results = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file)) {
             String[] f = line.trim().split("\\s+");
             if (f.length == 5 && f[0].equals("RESULT") && f[1].equals(impl))
-                results.put(new Key(f[2], Long.parseLong(f[3])), Double.parseDouble(f[4]));
+                results.computeIfAbsent(new Key(f[2], Long.parseLong(f[3])), k -> new java.util.ArrayList<>())
+                        .add(Double.parseDouble(f[4]));
         }
         return results;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** (largest − smallest) / median of bench.c's rounds, in percent; 0 for one round. */
+    static double spread(List<Double> values) {
+        if (values == null || values.size() < 2) return 0;
+        double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return (max - min) / median(values) * 100;
     }
 
     /**
@@ -54,8 +85,14 @@ public final class BenchTable {
      */
     public static int print(Map<Key, Double> c, Map<Key, Double> cInJvm, Map<Key, Double> ffm, Map<Key, Double> java,
                             PrintStream out) {
-        out.printf("%-14s %7s %10s %10s %10s %10s %8s %8s %8s %9s%n", "operation", "size", "C us/op", "C in JVM", "FFM us/op",
-                "Java us/op", "vs C", "vs FFM", "C GB/s", "Java GB/s");
+        return print(c, cInJvm, ffm, java, Map.of(), 1, out);
+    }
+
+    /** As above, with the spread of bench.c's rounds per operation (percent) and how many rounds there were. */
+    public static int print(Map<Key, Double> c, Map<Key, Double> cInJvm, Map<Key, Double> ffm, Map<Key, Double> java,
+                            Map<Key, Double> cSpread, int rounds, PrintStream out) {
+        out.printf("%-14s %7s %10s %8s %10s %10s %10s %8s %8s %8s %9s%n", "operation", "size", "C us/op", "C spread", "C in JVM",
+                "FFM us/op", "Java us/op", "vs C", "vs FFM", "C GB/s", "Java GB/s");
         int within = 0, rows = 0;
         double worst = Double.NEGATIVE_INFINITY;
         String worstRow = "";
@@ -70,8 +107,9 @@ public final class BenchTable {
                 worst = overhead;
                 worstRow = k.op() + (k.bytes() > 0 ? " " + size(k.bytes()) : "");
             }
-            out.printf("%-14s %7s %10.3f %10s %10s %10.3f %+7.1f%% %8s %8s %9s%n", k.op(), k.bytes() > 0 ? size(k.bytes()) : "-",
-                    cUs, us(cInJvm.get(k)), us(f), j, overhead, f == null ? "" : String.format("%+.1f%%", percent(j, f)),
+            Double sp = cSpread.get(k);
+            out.printf("%-14s %7s %10.3f %8s %10s %10s %10.3f %+7.1f%% %8s %8s %9s%n", k.op(), k.bytes() > 0 ? size(k.bytes()) : "-",
+                    cUs, sp == null ? "" : String.format("%.1f%%", sp), us(cInJvm.get(k)), us(f), j, overhead, f == null ? "" : String.format("%+.1f%%", percent(j, f)),
                     gbps(k.bytes(), cUs), gbps(k.bytes(), j));
         }
         List<Key> missing = c.keySet().stream().filter(k -> !java.containsKey(k)).toList();
@@ -79,6 +117,8 @@ public final class BenchTable {
                 worstRow, missing.isEmpty() ? "" : "; no Java result for " + missing);
         if (!ffm.isEmpty()) out.println("C: bench.c in its own process; C in JVM, FFM and Java: in one JVM, same thread, context"
                 + " and memory, repetitions taking turns; vs FFM: the backend's own share");
+        if (rounds > 1) out.println("each figure: the median of " + rounds + " rounds, bench.c's process and the JVM taking turns;"
+                + " C spread: (slowest - fastest) / median of bench.c's own rounds");
         if (!missing.isEmpty() || rows == 0) return 3;
         return within == rows ? 0 : 1;
     }
