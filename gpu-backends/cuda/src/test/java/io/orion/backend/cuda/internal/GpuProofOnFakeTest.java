@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -123,7 +124,8 @@ class GpuProofOnFakeTest {
             assertEquals(2 + 4 * 3, out.lines().filter(l -> l.startsWith("RESULT " + impl + " ")).count(), out);
         Files.writeString(c, out.replace("RESULT java ", "RESULT c "));
         ByteArrayOutputStream table = new ByteArrayOutputStream();
-        int t = BenchTable.print(BenchTable.read(c, "c"), BenchTable.readIfAny(java, "cjvm"), BenchTable.readIfAny(java, "ffm"),
+        // judged against c (a copy of the Java figures): on the fake, C in the JVM is far quicker than any backend call
+        int t = BenchTable.print(BenchTable.read(c, "c"), Map.of(), BenchTable.readIfAny(java, "ffm"),
                 BenchTable.read(java, "java"), new PrintStream(table, true, StandardCharsets.UTF_8));
         String text = table.toString(StandardCharsets.UTF_8);
         assertEquals(0, t, text);

@@ -175,9 +175,21 @@ class BindingSignatureTest {
 
     @Test
     void theTableMatchesTheNvmlHeaderWhereItIsGiven() throws IOException {
-        String dir = System.getenv("NVML_INCLUDE");
-        assumeTrue(dir != null && Files.exists(Path.of(dir, "nvml.h")), "set NVML_INCLUDE to a folder with nvml.h to check it");
-        checkHeader(Path.of(dir, "nvml.h"), NVML, "DECLDIR");
+        Path dir = nvmlInclude();
+        assumeTrue(dir != null, "no nvml.h: run bin/ensure-nvml-header (.ci/run does), or set NVML_INCLUDE to a folder with nvml.h");
+        checkHeader(dir.resolve("nvml.h"), NVML, "DECLDIR");
+    }
+
+    /** NVML_INCLUDE, else .tools/nvml/include of the repository (bin/ensure-nvml-header); null when neither has nvml.h. */
+    private static Path nvmlInclude() {
+        String env = System.getenv("NVML_INCLUDE");
+        if (env != null && Files.exists(Path.of(env, "nvml.h"))) return Path.of(env);
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path tools = d.resolve(".tools/nvml/include");
+            if (Files.exists(tools.resolve("nvml.h"))) return tools;
+            if (Files.isDirectory(d.resolve(".ci"))) break; // the repository's root: look no higher
+        }
+        return null;
     }
 
     /** Each symbol's first declaration in the header, under its own name or a macro alias of it. */
