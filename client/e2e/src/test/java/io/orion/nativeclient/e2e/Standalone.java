@@ -159,6 +159,14 @@ final class Standalone implements AutoCloseable {
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A request with a JSON body (or none) to the platform's REST API. */
+    HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/" + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build();
+        return http.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The allocations the controller holds now (JSON). */
     String allocations() throws IOException, InterruptedException {
         return get("api/v1/allocations").body();
