@@ -10,8 +10,8 @@
 # latency/bandwidth benchmark (gpu/bench.cu) runs the same three ways, with the Java harness's
 # counts, warm-up and sizes (RemotingBench, docs/benchmarks.md), and the ratios to native are
 # checked against the targets of DESIGN.md §11 (PASS/MISS). orion-smi is shown while a program
-# runs. Everything goes to $OUT/native-client.txt; the summary and the tables come last. About
-# a minute and a half on the H200.
+# runs, once a heartbeat has reported its usage. Everything goes to $OUT/native-client.txt; the
+# summary and the tables come last. About a minute and a half on the H200.
 #
 # Needs the working tree with these built elsewhere (bin/build) and carried: launcher/target
 # (standalone.jar), client/target (lib/, bin/), samples/target (programs/, kernels/); where
@@ -110,6 +110,8 @@ printf 'service.pid="io.orion.transport.shm"\ndirectory="%s"\nbusyPoll=B"true"\n
 # the compute gate (ORION_RATIO) off, as in the Java harness's server: the benchmark compares the
 # two clients of one protocol; COMPUTE_MODE=elastic measures with the gate as deployed
 printf 'service.pid="io.orion.server"\ncomputeMode="%s"\n' "$compute_mode" > "$home/config/io/orion/server.config"
+# heartbeats every second, so orion-smi has usage to show soon after a program starts
+printf 'service.pid="io.orion.controller"\nheartbeatSeconds=I"1"\nmissedHeartbeats=I"10"\n' > "$home/config/io/orion/controller.config"
 "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Dgosh.args=--nointeractive \
   -Dorion.role=standalone -Dorion.home="$home" -Dorg.osgi.service.http.port="$http_port" -Dorion.console.port="$console_port" \
   -Dfelix.fileinstall.dir="$home/deploy" -Dfelix.cm.dir="$home/config" -Dorg.osgi.framework.storage="$home/cache" \
@@ -169,12 +171,22 @@ else
   skipped=$((skipped + 1))
 fi
 
-# orion-smi while a program runs
+# orion-smi while a program runs, once a heartbeat (every second here) has reported its usage:
+# before that its vGPU's line has no figures ("-/16384 ... -")
 ORION_GMEM=$gmem "$orion_run" "$programs/vector_add" 200000000 > /dev/null 2>&1 &
 long=$!
-for _ in $(seq 1 100); do [[ $(http_get api/v1/allocations) == *"\"$long@"* ]] && break; sleep 0.1; done
+usage_seen=0
+for _ in $(seq 1 150); do
+  kill -0 "$long" 2>/dev/null || break
+  [[ $(http_get api/v1/vgpus | tr -d ' \n') =~ \"process\":\"$long@[^\"]*\",\"memoryUsedMiB\":[1-9] ]] && { usage_seen=1; break; }
+  sleep 0.1
+done
 say ""
-say "== orion-smi while vector_add (pid $long) runs"
+if [ $usage_seen = 1 ]; then
+  say "== orion-smi while vector_add (pid $long) runs"
+else
+  say "== orion-smi: no heartbeat reported the usage of vector_add (pid $long) within 15 s or while it ran"
+fi
 "$client/target/bin/orion-smi" 2>&1 | tee -a "$log"
 wait "$long"
 

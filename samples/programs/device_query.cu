@@ -1,7 +1,38 @@
 // Device query: what the runtime says about each device, checked for consistency (properties
-// against attributes, memory info against the total). Facts of the device go to stderr, so stdout
+// against attributes, memory info against the total, the driver's functions reached through
+// cudaGetDriverEntryPoint against the runtime's answers). Facts of the device go to stderr, so stdout
 // is the same on any device of the same compute capability and SM count.
+#include <cuda.h>
+
 #include "common.h"
+
+// cudaGetDriverEntryPoint is deprecated in CUDA 13 (for cudaGetDriverEntryPointByVersion), but
+// programs built against CUDA 12 call it, so it is exercised as well (the host compiler warns)
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+// cuDriverGetVersion and cuDeviceGetAttribute through the runtime's driver entry points must answer
+// what the runtime answers; an unknown symbol is reported as not found, with success.
+static void driver_entry_points(int driver) {
+    typedef CUresult (*driver_version_fn)(int *);
+    typedef CUresult (*attribute_fn)(int *, CUdevice_attribute, CUdevice);
+    void *fn = nullptr;
+    cudaDriverEntryPointQueryResult status = cudaDriverEntryPointSymbolNotFound;
+    CHECK(cudaGetDriverEntryPoint("cuDriverGetVersion", &fn, cudaEnableDefault, &status));
+    EXPECT(status == cudaDriverEntryPointSuccess && fn != nullptr, "cuDriverGetVersion: status %d", (int)status);
+    int version = 0;
+    EXPECT(((driver_version_fn)fn)(&version) == CUDA_SUCCESS && version == driver, "cuDriverGetVersion says %d, the runtime %d",
+           version, driver);
+    fn = nullptr;
+    CHECK(cudaGetDriverEntryPointByVersion("cuDeviceGetAttribute", &fn, 12000, cudaEnableDefault, &status));
+    EXPECT(status == cudaDriverEntryPointSuccess && fn != nullptr, "cuDeviceGetAttribute: status %d", (int)status);
+    int sms = 0, want = 0;
+    CHECK(cudaDeviceGetAttribute(&want, cudaDevAttrMultiProcessorCount, 0));
+    EXPECT(((attribute_fn)fn)(&sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, 0) == CUDA_SUCCESS && sms == want,
+           "cuDeviceGetAttribute says %d multiprocessors, the runtime %d", sms, want);
+    fn = &version;
+    CHECK(cudaGetDriverEntryPoint("cuNoSuchFunction", &fn, cudaEnableDefault, &status));
+    EXPECT(status == cudaDriverEntryPointSymbolNotFound && fn == nullptr, "an unknown symbol: status %d, %p", (int)status, fn);
+}
 
 int main() {
     int count = 0;
@@ -46,6 +77,8 @@ int main() {
         EXPECT(free_bytes <= total, "free %zu above total %zu", free_bytes, total);
         std::fprintf(stderr, "device %d: %zu MiB free of %zu MiB\n", d, free_bytes >> 20, total >> 20);
     }
+    // the driver's own functions, reached through the runtime without linking the driver
+    driver_entry_points(driver);
     // the errors the runtime reports for a bad device are CUDA's own
     EXPECT(cudaSetDevice(count) == cudaErrorInvalidDevice, "cudaSetDevice(%d) of %d devices", count, count);
     EXPECT(cudaGetLastError() == cudaErrorInvalidDevice, "the last error is not the invalid device");

@@ -1,5 +1,6 @@
 // Memsets and 2D copies: a pitched allocation filled with cudaMemset2D, rows copied in and out
-// with cudaMemcpy2D (host to device, device to device, device to host), and cudaMemset on a slice.
+// with cudaMemcpy2D (host to device, device to device, device to host), and cudaMemset on a slice;
+// then the same copies queued on a stream with cudaMemcpy2DAsync, from and into pinned memory.
 #include "common.h"
 
 int main(int argc, char **argv) {
@@ -32,6 +33,27 @@ int main(int argc, char **argv) {
             sum += back[r * width + x];
         }
     std::printf("memset_2d: %d rows of %d bytes, sum %ld\n", height, width, sum);
+    // the same three ways queued on a stream, between pinned host rows and the pitched rows
+    cudaStream_t stream;
+    unsigned char *pinned, *pinnedBack;
+    CHECK(cudaStreamCreate(&stream));
+    CHECK(cudaMallocHost(&pinned, (size_t)width * height));
+    CHECK(cudaMallocHost(&pinnedBack, (size_t)width * height));
+    for (int r = 0; r < height; r++)
+        for (int x = 0; x < width; x++) pinned[r * width + x] = (unsigned char)(r * 3 + x * 5 + 1);
+    CHECK(cudaMemcpy2DAsync(dev, pitch, pinned, width, width, height, cudaMemcpyHostToDevice, stream));
+    CHECK(cudaMemcpy2DAsync(dev2, pitch2, dev, pitch, width, height, cudaMemcpyDeviceToDevice, stream));
+    CHECK(cudaMemcpy2DAsync(pinnedBack, width, dev2, pitch2, width, height, cudaMemcpyDeviceToHost, stream));
+    CHECK(cudaStreamSynchronize(stream));
+    long asyncSum = 0;
+    for (int i = 0; i < width * height; i++) {
+        EXPECT(pinnedBack[i] == pinned[i], "byte %d is 0x%02x after the queued 2D copies, expected 0x%02x", i, pinnedBack[i], pinned[i]);
+        asyncSum += pinnedBack[i];
+    }
+    std::printf("memset_2d: queued 2D copies on a stream, sum %ld\n", asyncSum);
+    CHECK(cudaStreamDestroy(stream));
+    CHECK(cudaFreeHost(pinned));
+    CHECK(cudaFreeHost(pinnedBack));
     // a row wider than the pitch is refused
     EXPECT(cudaMemcpy2D(back, width, dev2, width - 1, width, height, cudaMemcpyDeviceToHost) == cudaErrorInvalidPitchValue,
            "a pitch below the width was accepted");

@@ -329,6 +329,14 @@ ORION_API int orion_memcpy(void *dst, const void *src, size_t n, int kind, orion
 
 /* ---- 2D copies ---------------------------------------------------------------------------------- */
 
+/* The bytes height rows of width bytes, pitch apart, cover: (height - 1) * pitch + width; 1 when
+ * that does not fit in a size_t (a made-up height or pitch). */
+static int span_2d(size_t pitch, size_t width, size_t height, size_t *out) {
+    if (height - 1 > 0 && pitch > (SIZE_MAX - width) / (height - 1)) return 1;
+    *out = (height - 1) * pitch + width;
+    return 0;
+}
+
 ORION_API int orion_memcpy_2d(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width, size_t height,
                               int kind, orion_stream *st, int async) {
     if (width == 0 || height == 0) return OR_SUCCESS;
@@ -342,7 +350,14 @@ ORION_API int orion_memcpy_2d(void *dst, size_t dpitch, const void *src, size_t 
     int dst_dev = owner(d, st, &da), src_dev = owner(s, st, &sa);
     if (kind == ORION_DEFAULT)
         kind = dst_dev ? (src_dev ? ORION_D2D : ORION_H2D) : (src_dev ? ORION_D2H : ORION_H2H);
-    size_t sspan = (height - 1) * spitch + width;
+    /* the device sides are checked whole before anything moves: CUDA refuses a 2D copy that runs
+     * off an allocation, it does not copy the rows that fit and fail on the first that does not */
+    size_t sspan, dspan;
+    if (span_2d(spitch, width, height, &sspan) || span_2d(dpitch, width, height, &dspan))
+        return core_fail(OR_INVALID_VALUE, "2D copy of %zu rows of %zu bytes (pitches %zu, %zu): the span overflows", height,
+                         width, spitch, dpitch);
+    if (dst_dev && (kind == ORION_H2D || kind == ORION_D2D) && (rc = check_span(&da, d, dspan, "2D copy destination"))) return rc;
+    if (src_dev && (kind == ORION_D2H || kind == ORION_D2D) && (rc = check_span(&sa, s, sspan, "2D copy source"))) return rc;
     if (kind == ORION_D2H && src_dev && check_span(&sa, s, sspan, "2D copy source") == OR_SUCCESS) {
         /* one transfer of the whole span, then the rows are put in place here */
         uint8_t *tmp = malloc(sspan);
@@ -410,7 +425,16 @@ ORION_API int orion_memset_2d(uint64_t dst, size_t pitch, const void *pattern, s
     if (width_elems * elem > pitch && height > 1)
         return core_fail(OR_INVALID_VALUE, "2D memset: %zu bytes per row exceed the pitch %zu", width_elems * elem, pitch);
     if (pitch == width_elems * elem) return orion_memset(dst, pattern, elem, width_elems * height, st, async);
-    int rc = OR_SUCCESS;
+    int rc = orion_init();
+    if (rc) return rc;
+    if (width_elems == 0 || height == 0) return OR_SUCCESS;
+    /* all rows inside the allocation before the first is set: a refused memset sets nothing */
+    span a;
+    size_t n;
+    if (!owner(dst, st, &a)) return core_fail(OR_INVALID_VALUE, "2D memset of %p: not device memory", (void *)(uintptr_t)dst);
+    if (span_2d(pitch, width_elems * elem, height, &n))
+        return core_fail(OR_INVALID_VALUE, "2D memset of %zu rows %zu bytes apart: the span overflows", height, pitch);
+    if ((rc = check_span(&a, dst, n, "2D memset range"))) return rc;
     for (size_t row = 0; rc == 0 && row < height; row++) rc = orion_memset(dst + row * pitch, pattern, elem, width_elems, st, async);
     return rc;
 }

@@ -20,7 +20,10 @@ DRV_API CUresult cuMemAllocPitch(CUdeviceptr *dptr, size_t *pPitch, size_t Width
                                  unsigned int ElementSizeBytes) {
     if (!dptr || !pPitch || WidthInBytes == 0 || Height == 0) return CUDA_ERROR_INVALID_VALUE;
     if (ElementSizeBytes != 4 && ElementSizeBytes != 8 && ElementSizeBytes != 16) return CUDA_ERROR_INVALID_VALUE;
+    /* a width or height no memory could hold must not wrap around into a small allocation */
+    if (WidthInBytes > SIZE_MAX - 511) return CUDA_ERROR_OUT_OF_MEMORY;
     size_t pitch = (WidthInBytes + 511) / 512 * 512; /* rows start where coalesced accesses want them */
+    if (pitch > SIZE_MAX / Height) return CUDA_ERROR_OUT_OF_MEMORY;
     CUresult r = cuMemAlloc(dptr, pitch * Height);
     if (!r) *pPitch = pitch;
     return r;

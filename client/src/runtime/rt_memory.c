@@ -1,4 +1,5 @@
 /* Memory: device and pinned host allocations, copies of every kind, memsets, symbols, pointers. */
+#include <stdint.h>
 #include <string.h>
 
 #include "runtime/rt.h"
@@ -42,7 +43,10 @@ RT_API cudaError_t cudaMallocPitch(void **devPtr, size_t *pitch, size_t width, s
     if (e) return e;
     orion_device_attribute(rt_device(), 51 /* CU_DEVICE_ATTRIBUTE_TEXTURE_PITCH_ALIGNMENT */, &align);
     if (align < 256) align = 256; /* rows start on a boundary coalesced accesses like */
+    /* a width or height no memory could hold must not wrap around into a small allocation */
+    if (width > SIZE_MAX - (size_t)align) return rt_error(cudaErrorMemoryAllocation);
     size_t p = (width + (size_t)align - 1) / (size_t)align * (size_t)align;
+    if (height && p > SIZE_MAX / height) return rt_error(cudaErrorMemoryAllocation);
     if (width == 0 || height == 0) {
         *devPtr = NULL;
         *pitch = p;

@@ -1,6 +1,7 @@
 /*
- * orion-smi: the vGPUs of the pool, their processes, memory used against quota and utilization,
- * from the controller's REST API (the driver's nvidia-smi cannot see vGPUs).
+ * orion-smi: the vGPUs of the pool, their processes, memory used against quota, the share of the
+ * GPU each consumed and the time the compute gate held it back, from the controller's REST API
+ * (the usage the servers' heartbeats reported; the driver's nvidia-smi cannot see vGPUs).
  *
  *   orion-smi [-c HOST:PORT] [-l SECONDS] [--json]
  */
@@ -75,22 +76,32 @@ static void print_table(const json_value *gpus, const json_value *vgpus, const j
         snprintf(vg, sizeof vg, "%lld/%lld", num(g, "vgpus", 0), num(g, "vgpuSlots", 0));
         printf("%-40s %-14s %5s %13s %8s %5s  %s\n", str(g, "uuid"), str(g, "node"), util, mem, vg, temp, str(g, "model"));
     }
-    printf("\n%-24s %-14s %-10s %17s %6s %6s  %s\n", "vGPU", "node", "GPU", "used/quota MiB", "ratio", "util", "process");
+    /* share and held back are the compute gate's: the share of the GPU's time the vGPU consumed
+     * over the gate's window, and the time its launches waited for their turn so far ("off":
+     * the server's gate is off and measures nothing) */
+    printf("\n%-24s %-14s %-10s %17s %6s %6s %9s  %s\n", "vGPU", "node", "GPU", "used/quota MiB", "ratio", "share",
+           "held back", "process");
     if (!vgpus || vgpus->length == 0) printf("(no vGPUs are allocated)\n");
     for (size_t i = 0; vgpus && i < vgpus->length; i++) {
         const json_value *v = vgpus->items[i], *u = json_get(v, "usage");
-        char mem[48], util[16], gpu[11];
+        if (u && u->kind != JSON_OBJECT) u = NULL; /* null: no heartbeat has reported it yet */
+        char mem[48], share[16], held[24], gpu[11];
         long long used = u ? num(u, "memoryUsedMiB", -1) : -1;
         if (used >= 0) snprintf(mem, sizeof mem, "%lld/%lld", used, num(v, "memoryMiB", 0));
         else snprintf(mem, sizeof mem, "-/%lld", num(v, "memoryMiB", 0));
-        double share = u ? dnum(u, "sharePercent", -1) : -1;
-        if (share >= 0) snprintf(util, sizeof util, "%.0f%%", share);
-        else snprintf(util, sizeof util, "-");
+        double pct = u ? dnum(u, "sharePercent", -1) : -1;
+        if (!u) snprintf(share, sizeof share, "-");
+        else if (pct < 0) snprintf(share, sizeof share, "off");
+        else snprintf(share, sizeof share, "%.0f%%", pct);
+        long long held_ms = u ? num(u, "heldBackMillis", -1) : -1;
+        if (held_ms >= 0) snprintf(held, sizeof held, "%lld.%llds", held_ms / 1000, held_ms % 1000 / 100);
+        else snprintf(held, sizeof held, "-");
         snprintf(gpu, sizeof gpu, "%s", str(v, "gpu"));
         const char *proc = u && *str(u, "process") ? str(u, "process") : owner_of(allocations, str(v, "allocationId"));
         char ratio[8];
         snprintf(ratio, sizeof ratio, "%lld%%", num(v, "ratio", 100));
-        printf("%-24s %-14s %-10s %17s %6s %6s  %s\n", str(v, "id"), str(v, "node"), gpu, mem, ratio, util, *proc ? proc : "-");
+        printf("%-24s %-14s %-10s %17s %6s %6s %9s  %s\n", str(v, "id"), str(v, "node"), gpu, mem, ratio, share, held,
+               *proc ? proc : "-");
     }
 }
 

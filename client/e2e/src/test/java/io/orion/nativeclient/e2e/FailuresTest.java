@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a user sees when there is no vGPU to be had, as Orion says it: the controller's refusal
  * with its reason, an unreachable controller or server, settings that make no sense, and a
  * program linked statically to the CUDA runtime. The program itself gets CUDA's "no device".
+ * And calls with bad handles, pointers, sizes and configurations: CUDA's own error codes, and the
+ * session and the server go on.
  */
 class FailuresTest {
     private static Standalone platform;
@@ -93,5 +97,25 @@ class FailuresTest {
         assertTrue(r.stderr().contains("ERROR") && r.stderr().contains("is statically linked to the CUDA runtime"),
                 "NVIDIA's runtime asked the Orion driver for its export table and was told why it cannot work:\n" + r.stderr());
         SamplesTest.assertNoAllocation("static_vector_add"); // it never reached Orion's runtime
+    }
+
+    /**
+     * client/e2e/src/test/c/bad_inputs.c: made-up and destroyed streams and events, wild and
+     * out-of-range pointers in copies, memsets and frees, a 4096-thread block, allocations beyond
+     * the quota; each gets CUDA's exact error, and afterwards a kernel still computes the right
+     * sums in the same session. The server is still there for the next program.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"shm", "tcp"})
+    void badInputsGetCudasErrorsAndTheSessionGoesOn(String transport) throws Exception {
+        String fatbin = Program.samples().resolveSibling("kernels").resolve("vector_add.fatbin").toString();
+        Program.Result r = Program.e2e("bad_inputs", fatbin).orion(platform).env("ORION_TRANSPORT", transport).env("ORION_GMEM", "64").run();
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdout().endsWith("bad_inputs: ok\n"), r.toString());
+        assertTrue(r.stderr().contains("using " + transport.toUpperCase()), r.stderr());
+        SamplesTest.assertNoAllocation("bad_inputs");
+        assertEquals(200, platform.get("health").statusCode(), "the platform's health after bad_inputs");
+        Program.Result next = Program.sample("vector_add").orion(platform).env("ORION_TRANSPORT", transport).run();
+        assertEquals(0, next.exit(), "the server serves the next program:\n" + next);
     }
 }

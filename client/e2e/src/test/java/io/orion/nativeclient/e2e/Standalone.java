@@ -71,6 +71,9 @@ final class Standalone implements AutoCloseable {
         writeConfig("io.orion.transport.rdma", "port=\"" + rdmaPort + "\"", "bindAddress=\"127.0.0.1\"",
                 "advertisedHost=\"127.0.0.1\"", "regionMiB=\"16\"", "ucx=[\"TLS\\=" + UCX_TLS + "\"]");
         writeConfig("io.orion.backend.host", "devices=\"" + DEVICES + "\"", "memoryMiB=\"1024\"");
+        // heartbeats every second, so that usage (orion-smi's figures) is reported soon after a
+        // program starts; a node is marked down only after ten silent seconds, as slow as CI gets
+        writeConfig("io.orion.controller", "heartbeatSeconds=I\"1\"", "missedHeartbeats=I\"10\"");
         // the tests also use the server without a controller (ORION_SERVER), which needs automatic grants
         writeConfig("io.orion.server", "autoGrant=\"true\"");
         Path jar = Path.of(System.getProperty("orion.launcher.dir"), "target", "standalone.jar");
@@ -153,6 +156,14 @@ final class Standalone implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/" + path)).timeout(Duration.ofSeconds(10)).GET().build();
+        return http.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request with a JSON body (or none) to the platform's REST API. */
+    HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/" + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build();
         return http.send(req, HttpResponse.BodyHandlers.ofString());
     }
 
