@@ -188,6 +188,18 @@ else
   say "== orion-smi: no heartbeat reported the usage of vector_add (pid $long) within 15 s or while it ran"
 fi
 "$client/target/bin/orion-smi" 2>&1 | tee -a "$log"
+# what an operator sees of this real server meanwhile: the REST API's GPUs, nodes and vGPUs, and
+# the portal's page (its graphs draw from the same REST calls); kept under $work/rest-*.json
+for what in gpus nodes vgpus; do http_get "api/v1/$what" > "$work/rest-$what.json" 2>/dev/null || true; done
+say "== REST and portal while vector_add runs (the pool of this standalone platform)"
+say "REST /api/v1/gpus: $(tr -d '\n' < "$work/rest-gpus.json" | grep -o '"uuid" *: *"GPU-[^"]*"[^}]*' | head -2 | tr -s ' ' | cut -c1-300)"
+say "REST /api/v1/vgpus: $(grep -o '"process" *: *"[^"]*"' "$work/rest-vgpus.json" | head -3 | tr '\n' ' ')"
+portal=$(http_get portal/ 2>/dev/null || true)
+if [[ $portal == *"<html"* || $portal == *"<!DOCTYPE"* || $portal == *"<!doctype"* ]]; then
+  say "portal /portal/: served ($(printf '%s' "$portal" | wc -c) bytes, title: $(printf '%s' "$portal" | grep -o '<title>[^<]*' | sed 's/<title>//' | head -1))"
+else
+  say "portal /portal/: NOT served"
+fi
 wait "$long"
 
 # ---- benchmark -------------------------------------------------------------------------------------
