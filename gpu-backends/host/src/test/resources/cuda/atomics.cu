@@ -1,14 +1,21 @@
 // Atomic read-modify-write operations on global and shared memory, every operation CUDA offers;
-// AtomicsTest has the Java reference for the final values.
+// AtomicsTest has the Java reference for the final values. perBlock gets each block's final shared
+// and/or/exch/cas/inc values (5 ints a block); sharedExchanged the old values of the shared exchange.
 extern "C" __global__ void atomics(const int *vals, int n, int *g, unsigned *u, float *fsum, double *dsum,
-                                   unsigned long long *u64, long long *s64, int *exchanged)
+                                   unsigned long long *u64, long long *s64, int *exchanged,
+                                   int *perBlock, int *sharedExchanged)
 {
-    __shared__ int s[4];
+    __shared__ int s[9];
     if (threadIdx.x == 0) {
         s[0] = 0;
         s[1] = -2147483647 - 1;
         s[2] = 2147483647;
         s[3] = 0;
+        s[4] = -1;
+        s[5] = 0;
+        s[6] = -1;
+        s[7] = 0;
+        s[8] = 0;
     }
     __syncthreads();
     int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -40,6 +47,14 @@ extern "C" __global__ void atomics(const int *vals, int n, int *g, unsigned *u, 
         atomicMax(&s[1], v);
         atomicMin(&s[2], v);
         atomicXor(&s[3], v);
+        atomicAnd(&s[4], v | 0x10000);
+        atomicOr(&s[5], v & 0x7f7f);
+        sharedExchanged[i] = atomicExch(&s[6], (int) threadIdx.x);
+        int sold;
+        do {
+            sold = s[7];
+        } while (atomicCAS(&s[7], sold, sold + 5) != sold);
+        atomicInc((unsigned *) &s[8], 100u);
     }
     __syncthreads();
     if (threadIdx.x == 0) {
@@ -47,5 +62,7 @@ extern "C" __global__ void atomics(const int *vals, int n, int *g, unsigned *u, 
         atomicMax(&g[10], s[1]);
         atomicMin(&g[11], s[2]);
         atomicXor(&g[12], s[3]);
+        for (int k = 0; k < 5; k++)
+            perBlock[blockIdx.x * 5 + k] = s[4 + k];
     }
 }

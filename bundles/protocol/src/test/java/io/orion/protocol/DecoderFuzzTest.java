@@ -3,8 +3,10 @@ package io.orion.protocol;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Random and mutated frames into the decoder: each one decodes or is refused with a
@@ -18,6 +20,7 @@ class DecoderFuzzTest {
     static final long SEED = Long.getLong("orion.fuzz.seed", 20261128L);
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // a decoder that loops fails here; the full million takes ~2 s
     void noFrameEscapesTheDecoderWithAnythingButAProtocolException() {
         FrameFuzzer fuzz = new FrameFuzzer(SEED);
         long decoded = 0, fatal = 0, content = 0;

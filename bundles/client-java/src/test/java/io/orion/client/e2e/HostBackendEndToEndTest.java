@@ -80,6 +80,38 @@ class HostBackendEndToEndTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "shm"})
+    void aLargeResultCopiedOutRightAfterItsKernelArrivesExactly(String transport) throws IOException {
+        // 12 MiB + 68 bytes: over TCP a dozen chunks, each copied on the device while the one before is sent
+        // (two staging buffers, protocol.md §4.3); the first waits for the kernel queued just before it.
+        int n = 3 * (1 << 20) + 17;
+        try (VgpuSession s = open(transport); Arena a = Arena.ofConfined()) {
+            Vgpu d = s.device(0);
+            Kernel k = d.loadModule(kernel("vector_add.ptx")).kernel("vector_add");
+            MemorySegment x = a.allocate(ValueLayout.JAVA_FLOAT, n), y = a.allocate(ValueLayout.JAVA_FLOAT, n);
+            MemorySegment want = a.allocate(ValueLayout.JAVA_FLOAT, n);
+            SplittableRandom r = new SplittableRandom(3);
+            for (int i = 0; i < n; i++) {
+                float xi = (float) r.nextDouble(-1e6, 1e6), yi = (float) r.nextDouble(-1e6, 1e6);
+                x.setAtIndex(ValueLayout.JAVA_FLOAT, i, xi);
+                y.setAtIndex(ValueLayout.JAVA_FLOAT, i, yi);
+                want.setAtIndex(ValueLayout.JAVA_FLOAT, i, xi + yi);
+            }
+            long dx = d.malloc(4L * n), dy = d.malloc(4L * n), dz = d.malloc(4L * n);
+            d.copyToDevice(dx, x, 4L * n);
+            d.copyToDevice(dy, y, 4L * n);
+            for (int round = 0; round < 2; round++) { // twice: the second reuses the staging buffers
+                if (round == 1) d.memset(dz, 0, 4L * n);
+                d.launch(k, Dim3.of(256), Dim3.of(256), 0, null, k.args().ptr(dx).ptr(dy).ptr(dz).i32(n));
+                MemorySegment z = a.allocate(ValueLayout.JAVA_FLOAT, n);
+                d.copyFromDevice(z, dz, 4L * n);
+                long at = want.mismatch(z);
+                assertEquals(-1, at, "round " + round + ": first wrong byte at " + at + " of " + 4L * n);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "shm"})
     void reduceSumWithDynamicSharedMemory(String transport) throws IOException {
         int n = 100_000, blocks = 32, threads = 256;
         try (VgpuSession s = open(transport); Arena a = Arena.ofConfined()) {

@@ -44,6 +44,17 @@ public final class TestBackends {
         };
     }
 
+    /** Contexts the backend has open now (the double's and the host backend's own count, reached by name). */
+    public static int openContexts(GpuBackend b) {
+        try {
+            var m = b.getClass().getDeclaredMethod("openContexts");
+            m.setAccessible(true);
+            return (Integer) m.invoke(b);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("backend " + b.name() + " does not count its open contexts", e);
+        }
+    }
+
     /** Stops a backend the way its DS component would. */
     public static void close(GpuBackend b) {
         try {

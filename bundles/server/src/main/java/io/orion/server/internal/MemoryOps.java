@@ -56,25 +56,9 @@ final class MemoryOps {
         return Results.Empty.INSTANCE;
     }
 
-    /** Device to host in chunks: each chunk is copied into pinned staging and sent before the next is copied. */
+    /** Device to host in chunks, the next copied while the one before is sent: {@link ChunkedCopyOut}. */
     static Result fromDevice(SessionDevice d, MemoryCalls.CopyDtoH m, int chunkBytes, ChunkSink sink) {
-        d.allocations.check(m.src(), m.bytes(), "source");
-        var stream = d.stream(m.stream());
-        long total = m.bytes();
-        long off = 0;
-        while (true) {
-            int n = (int) Math.min(chunkBytes, total - off);
-            MemorySegment stage = d.staging(Math.max(1, Math.min(chunkBytes, total))).asSlice(0, n);
-            if (n > 0) {
-                d.context.copyDtoH(stage, m.src() + off, n, stream);
-                if (stream != null) d.context.synchronize(stream);
-            }
-            MemoryCalls.DataChunk chunk = new MemoryCalls.DataChunk(off, stage.asByteBuffer());
-            off += n;
-            d.bytesFromDevice.add(n);
-            if (off >= total) return chunk;
-            sink.more(chunk);
-        }
+        return ChunkedCopyOut.run(d, m, chunkBytes, sink);
     }
 
     static Result onDevice(SessionDevice d, MemoryCalls.CopyDtoD m) {

@@ -60,8 +60,13 @@ final class SessionDevice {
     /** The attached connection's shared region as this context sees it (registered when it could be); null without one. */
     private volatile MemorySegment region;
     private volatile HostMemory regionRegistration;
-    /** Pinned memory device-to-host copies are staged in for transports that copy; made on first use. */
-    private HostMemory staging;
+    /**
+     * Pinned memory device-to-host copies are staged in for transports that copy, two buffers so that
+     * one chunk is sent while the next is copied (ChunkedCopyOut); each made on first use.
+     */
+    private final HostMemory[] staging = new HostMemory[2];
+    /** The stream chunks of default-stream copies are queued on, one ahead of the one sent; made on first use. */
+    private GpuStream copyStream;
 
     SessionDevice(int index, Grant grant, GpuDevice gpu, GpuContext context) {
         this.index = index;
@@ -125,26 +130,36 @@ final class SessionDevice {
 
     boolean hasRegion() { return region != null; }
 
-    /** Pinned staging of at least {@code bytes}. */
-    MemorySegment staging(long bytes) {
-        if (staging == null || staging.segment().byteSize() < bytes) {
-            if (staging != null) staging.close();
-            staging = context.allocHost(bytes);
+    /** Pinned staging buffer {@code which} (0 or 1) of at least {@code bytes}; no copy may be in flight into it. */
+    MemorySegment staging(int which, long bytes) {
+        HostMemory h = staging[which];
+        if (h == null || h.segment().byteSize() < bytes) {
+            if (h != null) h.close();
+            staging[which] = null;
+            staging[which] = context.allocHost(bytes);
         }
-        return staging.segment();
+        return staging[which].segment();
+    }
+
+    /** A blocking stream of the server's own (the client has no handle to it) for the chunks of default-stream copies. */
+    GpuStream copyStream() {
+        if (copyStream == null) copyStream = context.createStream(false, 0);
+        return copyStream;
     }
 
     /** Frees everything: the context with all it holds, and the quota it used. Returns the bytes freed. */
     long close() {
         detachRegion();
-        if (staging != null) {
+        for (int i = 0; i < staging.length; i++) {
+            if (staging[i] == null) continue;
             try {
-                staging.close();
+                staging[i].close();
             } catch (RuntimeException e) {
                 LOG.debug("device {}: freeing staging memory: {}", index, e.getMessage());
             }
-            staging = null;
+            staging[i] = null;
         }
+        copyStream = null; // destroyed with the context
         long bytes = allocations.ownedBytes();
         try {
             context.close();

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
+
 /** Runs a sample program (or a client tool) as a user would, with the Orion environment it is given. */
 final class Program {
     private final List<String> command = new ArrayList<>();
@@ -26,13 +28,35 @@ final class Program {
 
     static Path clientDir() { return Path.of(System.getProperty("orion.client.dir")); }
 
-    static Path samples() { return Path.of(System.getProperty("orion.samples.dir")); }
+    /**
+     * The sample programs samples/build-programs.sh compiled. A build told to go without nvcc
+     * (-Dorion.samples.skip=true) has none: the test is skipped, saying why; otherwise a missing
+     * directory or program fails the test naming the path, not as a bare "exit 127" of orion-run.
+     */
+    static Path samples() {
+        Path dir = Path.of(System.getProperty("orion.samples.dir"));
+        boolean skipped = Boolean.getBoolean("orion.samples.skip");
+        Assumptions.assumeFalse(skipped && !Files.isDirectory(dir),
+                "sample programs not built (-Dorion.samples.skip=true): " + dir + " does not exist");
+        if (!Files.isDirectory(dir))
+            throw new IllegalStateException("sample programs not found at " + dir.toAbsolutePath()
+                    + "; the samples module builds them with nvcc (CUDA 13); build it first, or pass"
+                    + " -Dorion.samples.skip=true to skip the tests that need them");
+        return dir;
+    }
+
+    private static Path sampleProgram(String name) {
+        Path p = samples().resolve(name);
+        if (!Files.isExecutable(p))
+            throw new IllegalStateException("sample program " + p.toAbsolutePath() + " not found (samples/build-programs.sh builds it)");
+        return p;
+    }
 
     /** {@code orion-run SAMPLE ARGS...}: the sample unmodified, with the client libraries first on the library path. */
     static Program sample(String name, String... args) {
         Program p = new Program();
         p.command.add(clientDir().resolve("bin/orion-run").toString());
-        p.command.add(samples().resolve(name).toString());
+        p.command.add(sampleProgram(name).toString());
         p.command.addAll(List.of(args));
         return p;
     }

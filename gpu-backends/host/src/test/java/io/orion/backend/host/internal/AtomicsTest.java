@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every atomic operation, on global memory from blocks running in parallel on several workers and
- * on shared memory within blocks: the final values must be exactly those of some serial order.
+ * on shared memory within blocks (add, min, max, xor, and, or, exchange, compare-and-swap, increment):
+ * the final values must be exactly those of some serial order.
  */
 class AtomicsTest {
     private TestDevice dev;
@@ -42,8 +43,10 @@ class AtomicsTest {
         long pg = dev.upload(g), pu = dev.upload(u), fsum = dev.upload(new float[1]), dsum = dev.upload(new double[1]);
         long u64 = dev.upload(new long[2]), s64 = dev.upload(new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
         long exchanged = dev.ctx().memAlloc(4L * n);
-        dev.ctx().launch(f, Dim3.of((n + 127) / 128), Dim3.of(128), 0, null,
-                TestDevice.args(f, dev.upload(v), n, pg, pu, fsum, dsum, u64, s64, exchanged));
+        int threads = 128, blocks = (n + threads - 1) / threads;
+        long perBlock = dev.ctx().memAlloc(4L * 5 * blocks), sharedExchanged = dev.ctx().memAlloc(4L * n);
+        dev.ctx().launch(f, Dim3.of(blocks), Dim3.of(threads), 0, null,
+                TestDevice.args(f, dev.upload(v), n, pg, pu, fsum, dsum, u64, s64, exchanged, perBlock, sharedExchanged));
 
         int sum = 0, and = -1, or = 0, xor = 0, min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
         long umax = 0, umin = 0xffff_ffffL, usum = 0, u3max = 0, smin = Long.MAX_VALUE, smax = Long.MIN_VALUE;
@@ -95,5 +98,34 @@ class AtomicsTest {
         assertEquals(ds, dev.doubles(dsum, 1)[0], 0.0, "double add (exact)");
         assertArrayEquals(new long[] {usum, u3max}, dev.longs(u64, 2), "64-bit unsigned add and max");
         assertArrayEquals(new long[] {smin, smax}, dev.longs(s64, 2), "64-bit signed min and max");
+        assertSharedPerBlock(v, threads, dev.ints(perBlock, 5 * blocks), dev.ints(sharedExchanged, n));
+    }
+
+    /**
+     * The shared-memory and, or, exchange, compare-and-swap and increment of each block (the last one
+     * partly filled): the same serial-order results as on global memory, block by block.
+     */
+    private static void assertSharedPerBlock(int[] v, int threads, int[] perBlock, int[] sharedExchanged) {
+        int n = v.length;
+        for (int b = 0; b * threads < n; b++) {
+            int first = b * threads, count = Math.min(threads, n - first);
+            int and = -1, or = 0;
+            for (int i = first; i < first + count; i++) {
+                and &= v[i] | 0x10000;
+                or |= v[i] & 0x7f7f;
+            }
+            String block = "block " + b + ": shared ";
+            assertEquals(and, perBlock[5 * b], block + "and");
+            assertEquals(or, perBlock[5 * b + 1], block + "or");
+            // Exchange: the old values and the final value are the initial -1 and every thread index, once each.
+            int[] seen = Arrays.copyOfRange(sharedExchanged, first, first + count + 1);
+            seen[count] = perBlock[5 * b + 2];
+            Arrays.sort(seen);
+            int[] expected = new int[count + 1];
+            for (int t = 0; t <= count; t++) expected[t] = t - 1;
+            assertArrayEquals(expected, seen, block + "exchange");
+            assertEquals(5 * count, perBlock[5 * b + 3], block + "compare-and-swap loop");
+            assertEquals(count % 101, perBlock[5 * b + 4], block + "inc wraps at 100");
+        }
     }
 }

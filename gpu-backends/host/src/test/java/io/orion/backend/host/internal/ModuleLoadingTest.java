@@ -109,6 +109,35 @@ class ModuleLoadingTest {
     }
 
     @Test
+    void anUnknownCompressionIsRefusedNamingTheFlagAndTheNvccOption() {
+        // vector_add.fatbin as nvcc 13 writes it (Zstandard), its PTX entries' Zstandard flag replaced by
+        // 0x4000, a flag no nvcc sets: binary payload under a compression the decoder does not know.
+        byte[] fatbin = TestDevice.kernelFile("vector_add.fatbin");
+        int changed = 0;
+        int headerSize = (int) le(fatbin, 6, 2);
+        long entriesEnd = headerSize + le(fatbin, 8, 8);
+        for (int at = headerSize; at < entriesEnd; at += (int) (le(fatbin, at + 4, 4) + le(fatbin, at + 8, 8))) {
+            long flags = le(fatbin, at + 40, 8);
+            if (le(fatbin, at, 2) != 1 || (flags & 0x8000) == 0) continue; // PTX, Zstandard-compressed
+            long patched = (flags & ~0x8000L) | 0x4000;
+            for (int i = 0; i < 8; i++) fatbin[at + 40 + i] = (byte) (patched >>> (8 * i));
+            changed++;
+        }
+        assertTrue(changed > 0, "vector_add.fatbin has no Zstandard-compressed PTX entry: not nvcc 13's default output");
+        GpuException e = assertThrows(GpuException.class, () -> dev.load(fatbin));
+        assertEquals(CudaError.INVALID_IMAGE, e.error());
+        assertTrue(e.getMessage().contains("unknown compression (flags 0x4"), e.getMessage());
+        assertTrue(e.getMessage().contains("PTX") && e.getMessage().contains("compute_"), "names the entry: " + e.getMessage());
+        assertTrue(e.getMessage().contains("rebuild with nvcc --compress-mode=none"), e.getMessage());
+    }
+
+    private static long le(byte[] b, int at, int bytes) {
+        long v = 0;
+        for (int i = bytes - 1; i >= 0; i--) v = v << 8 | (b[at + i] & 0xff);
+        return v;
+    }
+
+    @Test
     void truncatedAndDamagedFatBinariesAreInvalidImages() {
         byte[] fatbin = TestDevice.kernelFile("vector_add.fatbin");
         byte[] truncated = java.util.Arrays.copyOf(fatbin, fatbin.length / 2);

@@ -302,6 +302,35 @@ class PtxInstructionsTest {
     }
 
     @Test
+    void approximateSquareRootAndItsFlushToZeroForm() {
+        String body = """
+                ld.global.f32 %f1, [%in];
+                sqrt.approx.f32 %f2, %f1;
+                sqrt.approx.ftz.f32 %f3, %f1;
+                st.global.v2.f32 [%out], {%f2, %f3};
+                """;
+        for (int round = 0; round < 40; round++) {
+            // Magnitudes from 2^-100 to 2^100: sqrt.approx.f32's relative error is at most 2^-23 on the GPU.
+            float x = (float) Math.scalb(1 + random.nextDouble(), random.nextInt(200) - 100);
+            float[] got = sqrtApprox(body, x);
+            double want = Math.sqrt(x);
+            assertEquals(want, got[0], want * 0x1p-23, "sqrt.approx.f32 of " + x);
+            assertEquals(want, got[1], want * 0x1p-23, "sqrt.approx.ftz.f32 of " + x);
+        }
+        float subnormal = 0x1p-140f;
+        assertArrayEquals(new float[] {0x1p-70f, 0f}, sqrtApprox(body, subnormal), "a subnormal input: .ftz flushes it to +0");
+        assertArrayEquals(new float[] {-0f, -0f}, sqrtApprox(body, -0f), "sqrt(-0) is -0");
+        assertArrayEquals(new float[] {Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY}, sqrtApprox(body, Float.POSITIVE_INFINITY));
+        float[] negative = sqrtApprox(body, -4f);
+        assertTrue(Float.isNaN(negative[0]) && Float.isNaN(negative[1]), "sqrt of a negative number is NaN: " + negative[0]);
+    }
+
+    private float[] sqrtApprox(String body, float x) {
+        long out = PtxKernel.run(dev, body, new long[] {Float.floatToRawIntBits(x)}, 1, 1)[0];
+        return new float[] {Float.intBitsToFloat((int) out), Float.intBitsToFloat((int) (out >>> 32))};
+    }
+
+    @Test
     void genericAddressesReachEverySpace() {
         String extra = ".global .align 8 .u64 counter = 40;\n";
         String body = """
