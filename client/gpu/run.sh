@@ -127,9 +127,11 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 [[ $nodes == *"tcp://127.0.0.1:$tcp_port"* ]] || stop "the platform did not register its node with both transports: $(tail -20 "$home/process.log")"
-backend=$(grep -o 'GPU backend for new sessions is now [a-z]*' "$home/process.log" | tail -1)
-say "platform: REST 127.0.0.1:$http_port, tcp 127.0.0.1:$tcp_port, shm $shm_dir; $backend; compute gate $compute_mode"
-[[ $backend == *cuda ]] || say "WARNING: the platform's backend is not cuda; the comparison below is not the GPU's"
+# the backend in use: the core's start line ("GPU backend cuda from ..."), or a later switch
+backend=$(grep -oE 'GPU backend [a-z]+ from|GPU backend for new sessions is now [a-z]+' "$home/process.log" | tail -1 \
+  | sed -E 's/GPU backend ([a-z]+) from/\1/; s/.* is now //')
+say "platform: REST 127.0.0.1:$http_port, tcp 127.0.0.1:$tcp_port, shm $shm_dir; GPU backend ${backend:-unknown}; compute gate $compute_mode"
+[ "$backend" = cuda ] || say "WARNING: the platform's backend is not cuda; the comparison below is not the GPU's"
 
 export ORION_CONTROLLER="127.0.0.1:$http_port" ORION_CLIENT_CONF=/dev/null ORION_LOG_LEVEL=WARN
 gmem=${ORION_GMEM:-16384}
@@ -140,7 +142,10 @@ run_three() { # NAME ARGS...
   local name=$1; shift
   local tag="$name${1:+ $*}" d="$work/runs/$name${1:+-$1}"
   mkdir -p "$d"
-  LD_LIBRARY_PATH="$native_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$programs/$name" "$@" > "$d/native.out" 2> "$d/native.err"
+  # natively the program sees as many GPUs as it gets vGPUs through Orion (ORION_VGPU, default 1)
+  local visible; visible=$(seq -s, 0 $(( ${ORION_VGPU:-1} - 1 )))
+  CUDA_VISIBLE_DEVICES=$visible LD_LIBRARY_PATH="$native_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$programs/$name" "$@" \
+    > "$d/native.out" 2> "$d/native.err"
   local rn=$?
   if [ $rn -eq 77 ]; then say "SKIP $tag: natively $(cat "$d/native.err")"; skipped=$((skipped + 1)); return; fi
   local verdict="PASS" why=""
