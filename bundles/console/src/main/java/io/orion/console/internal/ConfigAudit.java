@@ -43,6 +43,11 @@ final class ConfigAudit {
     record Result(int configurations, List<ConfigProblem> problems) {}
 
     Result run() throws IOException {
+        return run(null);
+    }
+
+    /** @param unreadSince for a watch that looks repeatedly: see {@link ConfigFileCheck#check(Path, java.util.Collection, long, Map)} */
+    Result run(Map<Path, Long> unreadSince) throws IOException {
         Map<String, ObjectClassDefinition> described = descriptions();
         Configuration[] all;
         try {
@@ -67,7 +72,7 @@ final class ConfigAudit {
             }
         }
         String deploy = context.getProperty(DEPLOY_DIR);
-        if (deploy != null) problems.addAll(ConfigFileCheck.check(Path.of(deploy), applied, System.currentTimeMillis()));
+        if (deploy != null) problems.addAll(ConfigFileCheck.check(Path.of(deploy), applied, System.currentTimeMillis(), unreadSince));
         return new Result(count, problems);
     }
 

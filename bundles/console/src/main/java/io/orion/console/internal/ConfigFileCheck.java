@@ -24,6 +24,12 @@ final class ConfigFileCheck {
 
     /** A file younger than this may simply not have been polled yet (FileInstall polls every second). */
     static final long SETTLE_MILLIS = 3000;
+    /**
+     * How long the watch must itself have seen a file unread before it says so: at start-up under
+     * load FileInstall may take seconds to reach files that are old already (a Kubernetes
+     * ConfigMap's are older than the pod).
+     */
+    static final long WATCHED_MILLIS = 10_000;
 
     private ConfigFileCheck() {}
 
@@ -32,6 +38,16 @@ final class ConfigFileCheck {
      * @param now     the current time in milliseconds
      */
     static List<ConfigProblem> check(Path deploy, Collection<String> applied, long now) throws IOException {
+        return check(deploy, applied, now, null);
+    }
+
+    /**
+     * @param unreadSince when each file was first seen unread by a watch that looks repeatedly
+     *                    (updated here); a file is named only once it has stayed unread for
+     *                    {@link #WATCHED_MILLIS}. Null for a one-off check.
+     */
+    static List<ConfigProblem> check(Path deploy, Collection<String> applied, long now, java.util.Map<Path, Long> unreadSince)
+            throws IOException {
         List<ConfigProblem> problems = new ArrayList<>();
         if (!Files.isDirectory(deploy)) return problems;
         Set<Path> appliedFiles = new HashSet<>();
@@ -43,9 +59,12 @@ final class ConfigFileCheck {
         try (Stream<Path> s = Files.list(deploy)) {
             files = s.filter(p -> p.toString().endsWith(".cfg") || p.toString().endsWith(".config")).sorted().toList();
         }
+        if (unreadSince != null) unreadSince.keySet().retainAll(files.stream().filter(f -> !appliedFiles.contains(
+                f.toAbsolutePath().normalize())).toList());
         for (Path f : files) {
             if (appliedFiles.contains(f.toAbsolutePath().normalize())) continue;
             if (now - Files.getLastModifiedTime(f).toMillis() < SETTLE_MILLIS) continue;
+            if (unreadSince != null && now - unreadSince.computeIfAbsent(f, k -> now) < WATCHED_MILLIS) continue;
             String why = f.toString().endsWith(".config") ? configSyntax(Files.readAllLines(f)) : null;
             problems.add(new ConfigProblem(f.toString(), null, null, null, "not applied: FileInstall could not read it"
                     + (why != null ? "; " + why : "; see its error in the log")));

@@ -39,6 +39,7 @@ public final class ConfigWatch implements ConfigurationListener {
     private final ConfigAudit audit;
     private final ScheduledExecutorService executor;
     private final Set<String> reported = new HashSet<>();
+    private final java.util.Map<java.nio.file.Path, Long> unreadSince = new java.util.HashMap<>();
     private ScheduledFuture<?> pending;
 
     @Activate
@@ -70,7 +71,7 @@ public final class ConfigWatch implements ConfigurationListener {
     private void check() {
         List<ConfigProblem> problems;
         try {
-            problems = audit.run().problems();
+            problems = audit.run(unreadSince).problems();
         } catch (Exception e) {
             LOG.debug("configuration check skipped: {}", e.toString());
             return;

@@ -38,6 +38,20 @@ class ConfigFileCheckTest {
     }
 
     @Test
+    void aWatchNamesAnOldFileOnlyOnceItHasSeenItUnreadForAWhile() throws Exception {
+        file("io.orion.core.cfg", "policy=spread\n"); // old already, as a ConfigMap's files are at a pod's start
+        java.util.Map<Path, Long> since = new java.util.HashMap<>();
+        long t0 = System.currentTimeMillis();
+        assertEquals(List.of(), ConfigFileCheck.check(deploy, List.of(), t0, since), "FileInstall may not have reached it yet");
+        assertEquals(List.of(), ConfigFileCheck.check(deploy, List.of(), t0 + ConfigFileCheck.WATCHED_MILLIS - 1, since));
+        assertEquals(1, ConfigFileCheck.check(deploy, List.of(), t0 + ConfigFileCheck.WATCHED_MILLIS, since).size());
+        // read at last: forgotten, so a later failure to read it starts the clock again
+        Path f = deploy.resolve("io.orion.core.cfg");
+        assertEquals(List.of(), ConfigFileCheck.check(deploy, List.of(f.toUri().toString()), t0 + 20_000, since));
+        assertTrue(since.isEmpty(), since.toString());
+    }
+
+    @Test
     void aFreshFileIsLeftToFileInstallsNextPoll() throws Exception {
         Files.writeString(deploy.resolve("io.orion.core.cfg"), "policy=spread\n");
         assertEquals(List.of(), ConfigFileCheck.check(deploy, List.of(), System.currentTimeMillis()));
