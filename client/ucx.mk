@@ -24,7 +24,8 @@ CFLAGS_UCX = -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fno-strict-aliasing -Wall -Wex
 UCX_LDFLAGS = $(if $(UCX_LIB),-L$(UCX_LIB) -Wl$(comma)-rpath-link$(comma)$(UCX_LIB),) -l:libucp.so.0 -l:libuct.so.0 -l:libucs.so.0
 comma = ,
 
-PLUGIN_SRC = src/ucx/transport_ucx.c src/ucx/ucx_devices.c src/ucx/region_sync.c src/ucx/rdma_handshake.c src/ucx/rdma_decide.c
+PLUGIN_SRC = src/ucx/transport_ucx.c src/ucx/rdma_rendezvous.c src/ucx/ucx_devices.c src/ucx/region_sync.c src/ucx/rdma_handshake.c \
+             src/ucx/rdma_decide.c
 # what the core compiles in (no UCX), and the parts of the core the tests use with it
 CORE_SIDE = src/ucx/rdma_loader.c src/ucx/rdma_decide.c
 LOADER_PARTS = src/core/config.c src/common/ini.c src/common/log.c

@@ -2,12 +2,15 @@
  * Endpoints of every scheme, and how the core reaches a server (src/core/connect.c): shm when the
  * server is on this node, then rdma when it offers rdma:// and RDMA may be used here, then tcp;
  * a forced transport and enable_net = 0; what the session keeps to resume through. The servers
- * are scripted: a connect that fails with a reason, or a channel that answers HELLO.
+ * are scripted: a connect that fails with a reason, a channel that answers HELLO, or one that
+ * connects but never answers (an rdma path broken behind a rendezvous that worked).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../src/common/log.h"
 #include "../src/core/connect.h"
 #include "check.h"
 
@@ -40,6 +43,7 @@ typedef struct {
     uint8_t *reply;
     size_t reply_len;
     int replied;
+    int mute;
 } fake;
 
 static int fake_send(orion_channel *c, const struct iovec *iov, int n, char *err, size_t errlen) { return 0; }
@@ -47,6 +51,11 @@ static int fake_send(orion_channel *c, const struct iovec *iov, int n, char *err
 /* Every request gets HELLO_OK: the session opens; nothing else is asked here. */
 static int fake_recv(orion_channel *c, uint32_t max, const uint8_t **frame, size_t *len, char *err, size_t errlen) {
     fake *f = (fake *)c;
+    if (f->mute) { /* what the rdma channel says when its first reply does not come in time */
+        snprintf(err, errlen, "no reply from %s over UCX within 5000 ms: the rendezvous worked, but UCX's path to the server "
+                 "(tcp/eth0) carries nothing", c->endpoint);
+        return -1;
+    }
     *frame = f->reply;
     *len = f->reply_len;
     return 0;
@@ -81,8 +90,10 @@ static orion_channel *answering(const char *endpoint) {
     return &f->base;
 }
 
-/* What the endpoints do this time: the ones listed in `broken` fail, every other answers. */
+/* What the endpoints do this time: the ones listed in `broken` fail, `mute` connects but never
+ * answers, every other answers. */
 static const char *broken[3];
+static const char *mute;
 static char tried[8][64];
 static int ntried;
 static int usable_answer, usable_asked;
@@ -94,7 +105,9 @@ static orion_channel *scripted_connect(const char *endpoint, char *err, size_t e
             snprintf(err, errlen, "nothing answers at %s", endpoint);
             return NULL;
         }
-    return answering(endpoint);
+    orion_channel *ch = answering(endpoint);
+    ((fake *)ch)->mute = mute && !strcmp(mute, endpoint);
+    return ch;
 }
 
 static int scripted_usable(char *why, size_t whylen) {
@@ -119,6 +132,7 @@ static void script(int rdma_usable, const char *broken0, const char *broken1) {
     memset(broken, 0, sizeof broken);
     broken[0] = broken0;
     broken[1] = broken1;
+    mute = NULL;
     ntried = 0;
     usable_answer = rdma_usable;
     usable_asked = 0;
@@ -194,6 +208,52 @@ static void broken_rdma_falls_back_to_tcp(void) {
     CHECK(s && resumes_through(s, 1, RDMA, TCP, NULL), "rdma stays a way back (it may work again)");
 }
 
+/* The log's lines since `from` in `path` (the test sends warnings there). */
+static char *log_since(const char *path, long from) {
+    static char text[8192];
+    text[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return text;
+    fseek(f, from, SEEK_SET);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = 0;
+    fclose(f);
+    return text;
+}
+
+static long log_size(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return n;
+}
+
+static void rdma_that_connects_but_never_answers_falls_back_with_a_warning(void) {
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/orion-test-transports-%d.log", (int)getpid());
+    olog_settings ls = {OLOG_OFF, OLOG_INFO, path, 0};
+    olog_configure(&ls);
+    long from = log_size(path);
+    orion_config c = config(ORION_TRANSPORT_AUTO);
+    char err[1024];
+    script(1, NULL, NULL);
+    mute = RDMA;
+    orion_session *s = reach(&c, NULL, RDMA, TCP, 0, err, sizeof err);
+    char *log = log_since(path, from);
+    CHECK(s && !strcmp(s->ch->name, "tcp"), "tcp after the rdma session could not open: %s", err);
+    CHECK(ntried == 2 && !strcmp(tried[0], RDMA) && !strcmp(tried[1], TCP), "tried %d", ntried);
+    CHECK(strstr(log, "WARN  RDMA to " RDMA " does not work (no reply from " RDMA " over UCX within 5000 ms") &&
+              strstr(log, "falling back"),
+          "a warning that names the cause, as for an rdma connect that fails:\n%s", log);
+    CHECK(!strstr(log, "could not use " RDMA), "and no second, quieter line:\n%s", log);
+    CHECK(s && resumes_through(s, 1, RDMA, TCP, NULL), "rdma stays a way back");
+    olog_settings off = {OLOG_OFF, OLOG_OFF, NULL, 0};
+    olog_configure(&off);
+    unlink(path);
+}
+
 static void forced_rdma_is_rdma_or_nothing(void) {
     orion_config c = config(ORION_TRANSPORT_RDMA);
     char err[1024];
@@ -248,6 +308,7 @@ int main(int argc, char **argv) {
         CASE(rdma_comes_after_shm_and_before_tcp),
         CASE(rdma_that_may_not_be_used_is_left_for_tcp),
         CASE(broken_rdma_falls_back_to_tcp),
+        CASE(rdma_that_connects_but_never_answers_falls_back_with_a_warning),
         CASE(forced_rdma_is_rdma_or_nothing),
         CASE(forced_rdma_that_cannot_be_used_says_why),
         CASE(other_forced_transports_never_consider_rdma),

@@ -83,6 +83,12 @@ orion_session *connect_server(const orion_config *cfg, const server_offer *o, co
                     sess_set_resume(s, resume, r, current, ops->connect, cfg->resume_ms);
                     return s;
                 }
+                /* connected, but HELLO got no answer over it: RDMA's path is broken behind a
+                 * rendezvous that worked, which is as much a broken RDMA path as a failed connect */
+                if (rdma && *status == ORION_ERR_LOST) {
+                    OLOG_W("RDMA to %s does not work (%s); falling back", order[i], why);
+                    logged = 1;
+                }
             }
         }
         note(&why_not, "%s: %s", order[i], why);

@@ -8,26 +8,30 @@
  * Waiting: UCX is polled for spin_us (spin_us < 0: without end, a busy poll), then the thread
  * sleeps in poll() on the worker's event fd and the rendezvous socket, so that a reply wakes it
  * and a server that died is noticed at once (ucx_wait.h).
+ *
+ * A rendezvous that worked proves only that the server's TCP port answers, not that UCX can move
+ * data to it (a transport or device the server's side cannot reach, a RoCE GID, a firewall): so
+ * connecting checks UCX's own path within the connect timeout (a flush, and with a region a
+ * one-sided read of it), the first reply (HELLO's) must come within that time too, and every UCX
+ * request has a deadline (ORION_RDMA_WAIT_MS, ucx_wait.h). A path that fails any of them is
+ * broken: the core warns and falls back, or the session resumes elsewhere.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ucp/api/ucp.h>
 
 #include "ucx/rdma_decide.h"
 #include "ucx/rdma_handshake.h"
+#include "ucx/rdma_rendezvous.h"
 #include "ucx/region_sync.h"
 #include "ucx/ucx_plugin.h"
 #include "ucx/ucx_wait.h"
@@ -44,6 +48,10 @@ typedef struct ucx_channel {
     int fd;                      /* the rendezvous socket: its end is the server's */
     int efd;                     /* the worker's event fd */
     int spin_us;
+    int timeout_ms;              /* the connect timeout: the path check and the first reply */
+    int wait_ms;                 /* the least time a UCX request is given (ORION_RDMA_WAIT_MS) */
+    int got_frame;               /* a reply came: the path carries data both ways */
+    char lanes[200];             /* the transports UCX chose to the server ("tcp/eth0"), for messages */
     ucp_context_h ctx;
     ucp_worker_h worker;
     ucp_ep_h ep;
@@ -55,17 +63,24 @@ typedef struct ucx_channel {
     rsync sync;
 } ucx_channel;
 
-static long long now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
+#define now_ns rdv_now_ns
 
 static void ep_failed(void *arg, ucp_ep_h ep, ucs_status_t status) {
     ucx_channel *c = arg;
     (void)ep;
     snprintf(c->failure, sizeof c->failure, "UCX reports the server unreachable: %s", ucs_status_string(status));
     c->failed = 1;
+}
+
+/* The path is broken for good: every later call fails at once with this reason, which err gets too. */
+static void broken(ucx_channel *c, char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void broken(ucx_channel *c, char *err, size_t errlen, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->failure, sizeof c->failure, fmt, ap);
+    va_end(ap);
+    c->failed = 1;
+    snprintf(err, errlen, "%s", c->failure);
 }
 
 /* Whether the server is still there: UCX has not said otherwise and the rendezvous socket is open. */
@@ -115,8 +130,16 @@ static int idle_turn(ucx_channel *c, waiter *w, char *err, size_t errlen) {
     return 0;
 }
 
-/* Progresses until the request completes; 0, or -1 with the reason. Frees the request. */
-static int wait_request(ucx_channel *c, ucs_status_ptr_t req, const char *what, char *err, size_t errlen) {
+/* When a request of `bytes` begun now must be done by (ORION_RDMA_WAIT_MS and the bytes' time). */
+static long long request_deadline(ucx_channel *c, size_t bytes) { return ucx_request_deadline(now_ns(), c->wait_ms, bytes); }
+
+/*
+ * Progresses until the request completes, at most until deadline_ns; 0, or -1 with the reason.
+ * Frees the request. A request that runs out of time breaks the channel: its bytes may still be
+ * in flight, so nothing more goes over it (closing it cancels them).
+ */
+static int wait_request(ucx_channel *c, ucs_status_ptr_t req, const char *what, long long deadline_ns, char *err,
+                        size_t errlen) {
     if (req == NULL) return 0;
     if (UCS_PTR_IS_ERR(req)) {
         snprintf(err, errlen, "%s failed: %s", what, ucs_status_string(UCS_PTR_STATUS(req)));
@@ -127,9 +150,13 @@ static int wait_request(ucx_channel *c, ucs_status_ptr_t req, const char *what, 
     ucs_status_t st;
     while ((st = ucp_request_check_status(req)) == UCS_INPROGRESS) {
         if (ucp_worker_progress(c->worker)) continue;
-        if (idle_turn(c, &w, err, errlen)) {
+        int late = now_ns() - deadline_ns > 0;
+        if (late || idle_turn(c, &w, err, errlen)) {
             ucp_request_cancel(c->worker, req);
             ucp_request_free(req);
+            if (late)
+                broken(c, err, errlen, "%s did not complete within %lld ms over UCX's %s: the path to the server is broken", what,
+                       (deadline_ns - w.start + 500000) / 1000000, c->lanes);
             return -1;
         }
     }
@@ -156,10 +183,10 @@ static int put(ucx_channel *c, const rsync_range *r, char *err, size_t errlen) {
     if (r->len == 0) return 0;
     ucp_request_param_t prm = {0};
     if (wait_request(c, ucp_put_nbx(c->ep, c->base.region + r->off, r->len, c->remote_addr + r->off, c->rkey, &prm),
-                     "an RDMA write", err, errlen))
+                     "an RDMA write", request_deadline(c, r->len), err, errlen))
         return -1;
     /* UCX orders nothing between RMA and messages: the frame naming these bytes waits for them */
-    return wait_request(c, ucp_ep_flush_nbx(c->ep, &prm), "flushing an RDMA write", err, errlen);
+    return wait_request(c, ucp_ep_flush_nbx(c->ep, &prm), "flushing an RDMA write", request_deadline(c, 0), err, errlen);
 }
 
 static int get(ucx_channel *c, const rsync_range *r, char *err, size_t errlen) {
@@ -167,7 +194,7 @@ static int get(ucx_channel *c, const rsync_range *r, char *err, size_t errlen) {
     if (r->len == 0) return 0;
     ucp_request_param_t prm = {0};
     return wait_request(c, ucp_get_nbx(c->ep, c->base.region + r->off, r->len, c->remote_addr + r->off, c->rkey, &prm),
-                        "an RDMA read", err, errlen);
+                        "an RDMA read", request_deadline(c, r->len), err, errlen);
 }
 
 static int ucx_send(orion_channel *ch, const struct iovec *iov, int n, char *err, size_t errlen) {
@@ -186,14 +213,17 @@ static int ucx_send(orion_channel *ch, const struct iovec *iov, int n, char *err
     }
     ucp_dt_iov_t v[8];
     if (n > 8) n = 8;
+    size_t bytes = 0;
     for (int i = 0; i < n; i++) {
         v[i].buffer = iov[i].iov_base;
         v[i].length = iov[i].iov_len;
+        bytes += iov[i].iov_len;
     }
     ucp_request_param_t prm = {0};
     prm.op_attr_mask = UCP_OP_ATTR_FIELD_DATATYPE;
     prm.datatype = ucp_dt_make_iov();
-    rc = wait_request(c, ucp_tag_send_nbx(c->ep, v, (size_t)n, RDMA_FRAME_TAG, &prm), "sending a frame", err, errlen);
+    rc = wait_request(c, ucp_tag_send_nbx(c->ep, v, (size_t)n, RDMA_FRAME_TAG, &prm), "sending a frame", request_deadline(c, bytes),
+                      err, errlen);
 out:
     pthread_mutex_unlock(&c->life);
     return rc;
@@ -207,9 +237,19 @@ static int ucx_recv(orion_channel *ch, uint32_t max_payload, const uint8_t **fra
     wait_begin(&w);
     ucp_tag_recv_info_t info;
     ucp_tag_message_h msg;
+    /* A reply may take as long as the server's work on the call (liveness is what is watched
+     * then), but the first, HELLO's, proves the path: it has the connect timeout. */
+    long long first_by = w.start + (long long)c->timeout_ms * 1000000LL;
     while (!(msg = ucp_tag_probe_nb(c->worker, RDMA_FRAME_TAG, (ucp_tag_t)-1, 1, &info))) {
         if (ucp_worker_progress(c->worker)) continue;
         if (idle_turn(c, &w, err, errlen)) goto out;
+        if (!c->got_frame && now_ns() - first_by > 0) {
+            broken(c, err, errlen,
+                   "no reply from %s over UCX within %d ms: the rendezvous worked, but UCX's path to the server (%s) carries "
+                   "nothing",
+                   c->base.endpoint, c->timeout_ms, c->lanes);
+            goto out;
+        }
     }
     if (info.length < ORV_HEADER_SIZE || info.length - ORV_HEADER_SIZE > max_payload) {
         snprintf(err, errlen, "the server sent a frame of %zu bytes (payload limit %u)", info.length, max_payload);
@@ -225,8 +265,10 @@ static int ucx_recv(orion_channel *ch, uint32_t max_payload, const uint8_t **fra
         c->in_cap = info.length;
     }
     ucp_request_param_t prm = {0};
-    if (wait_request(c, ucp_tag_msg_recv_nbx(c->worker, c->in, info.length, msg, &prm), "receiving a frame", err, errlen))
+    if (wait_request(c, ucp_tag_msg_recv_nbx(c->worker, c->in, info.length, msg, &prm), "receiving a frame",
+                     request_deadline(c, info.length), err, errlen))
         goto out;
+    c->got_frame = 1;
     if (c->base.region) {
         const rsync_range *ranges;
         long k = rsync_after_recv(&c->sync, c->in, info.length, &ranges);
@@ -290,101 +332,6 @@ static void ucx_close(orion_channel *ch) {
 
 /* ---- connecting ------------------------------------------------------------------------------- */
 
-typedef struct {
-    int fd;
-    long long deadline;
-} reader;
-
-static int read_exact(void *ctx, void *buf, size_t n, char *err, size_t errlen) {
-    reader *r = ctx;
-    size_t got = 0;
-    while (got < n) {
-        int left = (int)((r->deadline - now_ns()) / 1000000);
-        if (left <= 0) {
-            snprintf(err, errlen, "the server did not answer the rdma handshake in time");
-            return -1;
-        }
-        struct pollfd p = {r->fd, POLLIN, 0};
-        if (poll(&p, 1, left) < 0 && errno != EINTR) {
-            snprintf(err, errlen, "waiting for the rdma handshake: %s", strerror(errno));
-            return -1;
-        }
-        ssize_t k = recv(r->fd, (char *)buf + got, n - got, MSG_DONTWAIT);
-        if (k == 0) {
-            snprintf(err, errlen, "the server closed the connection during the rdma handshake");
-            return -1;
-        }
-        if (k < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
-            snprintf(err, errlen, "reading the rdma handshake: %s", strerror(errno));
-            return -1;
-        }
-        got += (size_t)k;
-    }
-    return 0;
-}
-
-static int write_all(int fd, const uint8_t *b, size_t n, char *err, size_t errlen) {
-    while (n) {
-        ssize_t k = send(fd, b, n, MSG_NOSIGNAL);
-        if (k < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                struct pollfd p = {fd, POLLOUT, 0};
-                poll(&p, 1, 1000);
-                continue;
-            }
-            snprintf(err, errlen, "sending the rdma handshake: %s", strerror(errno));
-            return -1;
-        }
-        b += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-static int tcp_connect(const orion_endpoint *e, int timeout_ms, char *err, size_t errlen) {
-    char port[16];
-    snprintf(port, sizeof port, "%d", e->port);
-    struct addrinfo hints = {0}, *res = NULL;
-    hints.ai_socktype = SOCK_STREAM;
-    int g = getaddrinfo(e->host, port, &hints, &res);
-    if (g) {
-        snprintf(err, errlen, "cannot resolve %s: %s", e->host, gai_strerror(g));
-        return -1;
-    }
-    int fd = -1;
-    char last[200] = "no address";
-    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-        if (fd < 0) continue;
-        int rc = connect(fd, a->ai_addr, a->ai_addrlen);
-        if (rc < 0 && errno == EINPROGRESS) {
-            struct pollfd p = {fd, POLLOUT, 0};
-            int pr;
-            do pr = poll(&p, 1, timeout_ms); while (pr < 0 && errno == EINTR);
-            int soerr = pr > 0 ? 0 : ETIMEDOUT;
-            socklen_t sl = sizeof soerr;
-            if (pr > 0) getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-            rc = soerr ? -1 : 0;
-            errno = soerr;
-        }
-        if (rc < 0) {
-            snprintf(last, sizeof last, "%s", strerror(errno));
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot reach the rdma rendezvous at %s:%d: %s", e->host, e->port, last);
-        return -1;
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
-
 /*
  * Endpoints with peer error handling keep UCX 1.13 off its shared-memory transports unless
  * MM_ERROR_HANDLING=y (then it quietly uses TCP even on one node): set it, unless the user did or
@@ -434,6 +381,53 @@ static int ucx_start(ucx_channel *c, char *err, size_t errlen) {
     return 0;
 }
 
+/*
+ * The transports UCX chose for the endpoint ("tcp/eth0", "posix/memory, rc_mlx5/mlx5_0:1"), from
+ * what ucp_ep_print_info prints of its lanes, so that a broken path is named by what it runs over.
+ */
+static void describe_lanes(ucx_channel *c) {
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    if (!f) return;
+    ucp_ep_print_info(c->ep, f);
+    fclose(f);
+    char list[sizeof c->lanes] = "";
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        /* "#   lane[0]:  1:posix/memory.0 md[1] ..." gives posix/memory */
+        char *lane = strstr(line, "lane[");
+        char *tl = lane ? strchr(lane, ':') : NULL;
+        char name[96];
+        if (!tl || sscanf(tl + 1, " %95s", name) != 1) continue;
+        char *at = strchr(name, ':'), *slash = strchr(name, '/'), *path = strrchr(name, '.');
+        if (path && slash && path > slash) *path = 0;
+        const char *tl_dev = at ? at + 1 : name;
+        if (!*tl_dev || strstr(list, tl_dev)) continue;
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", tl_dev);
+    }
+    free(text);
+    if (*list) snprintf(c->lanes, sizeof c->lanes, "%s", list);
+}
+
+/*
+ * Proves UCX's path to the server within the connect timeout: a flush, which completes once UCX
+ * has connected its lanes (over TCP, InfiniBand or RoCE that needs the server's side), and with a
+ * region a one-sided read of its first bytes, the operation copies use. The local copy is fresh,
+ * so reading into it changes nothing the program has.
+ */
+static int check_path(ucx_channel *c, char *err, size_t errlen) {
+    long long by = now_ns() + (long long)c->timeout_ms * 1000000LL;
+    ucp_request_param_t prm = {0};
+    char why[512];
+    int rc = wait_request(c, ucp_ep_flush_nbx(c->ep, &prm), "connecting UCX's lanes", by, why, sizeof why);
+    if (rc == 0 && c->rkey && c->remote_size >= 8)
+        rc = wait_request(c, ucp_get_nbx(c->ep, c->base.region, 8, c->remote_addr, c->rkey, &prm), "a first RDMA read", by,
+                          why, sizeof why);
+    if (rc) snprintf(err, errlen, "the rendezvous worked, but UCX cannot reach the server: %s", why);
+    return rc;
+}
+
 static orion_channel *ucx_connect(const orion_endpoint *e, int region_mib, int timeout_ms, int spin_us, char *err,
                                   size_t errlen) {
     ucx_channel *c = calloc(1, sizeof *c);
@@ -444,13 +438,20 @@ static orion_channel *ucx_connect(const orion_endpoint *e, int region_mib, int t
     pthread_mutex_init(&c->life, NULL);
     c->fd = -1;
     c->spin_us = spin_us;
+    c->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
+    snprintf(c->lanes, sizeof c->lanes, "transports");
     snprintf(c->base.endpoint, sizeof c->base.endpoint, "rdma://%s:%d", e->host, e->port);
     rdma_hs_response resp = {0};
     ucp_address_t *addr = NULL;
     size_t addr_len = 0;
     uint8_t *req = NULL;
+    const char *wait = getenv("ORION_RDMA_WAIT_MS");
+    if ((c->wait_ms = ucx_request_wait_ms(wait)) < 0) {
+        snprintf(err, errlen, "ORION_RDMA_WAIT_MS='%s' is not a whole number of milliseconds from 100 to 3600000", wait);
+        goto fail;
+    }
     if (ucx_start(c, err, errlen)) goto fail;
-    if ((c->fd = tcp_connect(e, timeout_ms, err, errlen)) < 0) goto fail;
+    if ((c->fd = rdv_connect(e, c->timeout_ms, err, errlen)) < 0) goto fail;
     ucs_status_t st = ucp_worker_get_address(c->worker, &addr, &addr_len);
     if (st != UCS_OK) {
         snprintf(err, errlen, "UCX worker address: %s", ucs_status_string(st));
@@ -463,8 +464,8 @@ static orion_channel *ucx_connect(const orion_endpoint *e, int region_mib, int t
     }
     size_t n = rdma_hs_request(req, (uint32_t)getpid(), (uint32_t)(region_mib > 0 ? region_mib : 0), RDMA_HS_WANT_RMA, addr,
                                (uint32_t)addr_len);
-    reader rd = {c->fd, now_ns() + (long long)(timeout_ms > 0 ? timeout_ms : 5000) * 1000000LL};
-    if (write_all(c->fd, req, n, err, errlen) || rdma_hs_read_response(read_exact, &rd, &resp, err, errlen)) goto fail;
+    rdv_reader rd = {c->fd, now_ns() + (long long)c->timeout_ms * 1000000LL};
+    if (rdv_write_all(c->fd, req, n, err, errlen) || rdma_hs_read_response(rdv_read_exact, &rd, &resp, err, errlen)) goto fail;
     if (resp.status) {
         snprintf(err, errlen, "the rdma server refused (%d): %s", resp.status, resp.text);
         goto fail;
@@ -483,7 +484,8 @@ static orion_channel *ucx_connect(const orion_endpoint *e, int region_mib, int t
     ep.err_handler.arg = c;
     st = ucp_ep_create(c->worker, &ep, &c->ep);
     if (st != UCS_OK) {
-        snprintf(err, errlen, "UCX endpoint to the server: %s", ucs_status_string(st));
+        snprintf(err, errlen, "the rendezvous worked, but UCX cannot reach the server: its endpoint failed: %s (UCX_TLS=%s)",
+                 ucs_status_string(st), getenv("UCX_TLS") ? getenv("UCX_TLS") : "all");
         goto fail;
     }
     if (resp.flags & RDMA_HS_RMA) {
@@ -508,6 +510,8 @@ static orion_channel *ucx_connect(const orion_endpoint *e, int region_mib, int t
         c->remote_addr = resp.region_address;
         c->remote_size = resp.region_size;
     }
+    describe_lanes(c);
+    if (check_path(c, err, errlen)) goto fail;
     c->base.name = "rdma";
     c->base.max_frame = resp.max_frame;
     c->base.send = ucx_send;

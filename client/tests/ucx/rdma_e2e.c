@@ -5,7 +5,8 @@
  * queued device-to-host copy reaches the local region only with the synchronization that proves
  * it done. Run by transports/rdma's NativeRdmaClientTest:
  *   rdma_e2e rdma://HOST:PORT path/to/vector_add.ptx
- * prints "ok rdma region=0|1" and exits 0, or says what went wrong and exits 1.
+ * prints "ok rdma region=0|1" and exits 0, or says what went wrong and exits 1. ORION_TIMEOUT_MS
+ * (default 5000) is the connect timeout, as in the client.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,7 +81,8 @@ int main(int argc, char **argv) {
     printf("usable=%d (%s)\n", usable, why);
     orion_endpoint ep;
     if (orion_rdma_endpoint_parse(argv[1], &ep, err, sizeof err)) fail("%s", err);
-    orion_channel *ch = orion_rdma_connect(&ep, 16, 5000, 50, err, sizeof err);
+    const char *timeout = getenv("ORION_TIMEOUT_MS");
+    orion_channel *ch = orion_rdma_connect(&ep, 16, timeout ? atoi(timeout) : 5000, 50, err, sizeof err);
     if (!ch) fail("connect: %s", err);
     if (strcmp(ch->name, "rdma")) fail("channel named %s", ch->name);
     char host[256];

@@ -41,6 +41,9 @@ import io.orion.protocol.shm.WaitPolicy;
  * numbered on from the last request the server handled ({@link ReplayLog#refit}).
  */
 public final class ClientSession implements VgpuSession {
+    /** java.util.logging's by default; the platform's log inside it (io.orion.logging bridges JUL). */
+    private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+
     private final ClientOptions options;
     private final List<Endpoint> endpoints;
     private final Connector connector;
@@ -102,6 +105,7 @@ public final class ClientSession implements VgpuSession {
                 c = connector.connect(e);
             } catch (IOException ex) {
                 last = ex;
+                fallingBack(i, ex);
                 continue;
             }
             Reply r;
@@ -112,6 +116,7 @@ public final class ClientSession implements VgpuSession {
             } catch (IOException ex) {
                 c.close();
                 last = ex;
+                fallingBack(i, ex);
                 continue;
             }
             if (!r.isOk()) {
@@ -128,6 +133,14 @@ public final class ClientSession implements VgpuSession {
         }
         throw new GpuException(CudaError.NOT_INITIALIZED, "no Orion server answered at " + endpoints
                 + (last == null ? "" : ": " + last.getMessage()));
+    }
+
+    /** A broken rdma path is worth a warning when the session goes on without it (docs/rdma.md §3). */
+    private void fallingBack(int failed, IOException why) {
+        Endpoint e = endpoints.get(failed);
+        if (e.scheme().equals("rdma") && failed + 1 < endpoints.size())
+            LOG.log(System.Logger.Level.WARNING, "RDMA to {0} does not work ({1}); falling back to {2}", e, why.getMessage(),
+                    endpoints.get(failed + 1));
     }
 
     private Channel connect(Endpoint e) throws IOException {
@@ -431,6 +444,8 @@ public final class ClientSession implements VgpuSession {
 
     /** Reconnects, resumes and resends what the server did not handle; returns the last seq it handled. */
     private long recover(IOException cause) {
+        String was = channel == null ? "" : channel.name();
+        Endpoint from = endpoints.get(nextEndpoint);
         if (channel != null) channel.close();
         if (options.resumeWindow().isZero()) {
             closed = true;
@@ -463,6 +478,10 @@ public final class ClientSession implements VgpuSession {
                     for (ReplayLog.Entry en : again) sendFrame(en.request(), en.flags(), en.seq());
                     nextEndpoint = (nextEndpoint + i) % endpoints.size();
                     resumes++;
+                    if (was.equals("rdma") && !c.name().equals("rdma"))
+                        LOG.log(System.Logger.Level.WARNING, "session {0}: moved off rdma: the connection to {1} broke ({2}); resumed over {3}",
+                                Long.toString(session), from, cause.getMessage(), e);
+                    else LOG.log(System.Logger.Level.INFO, "session {0}: resumed over {1} after {2}", Long.toString(session), e, cause.getMessage());
                     return handled;
                 } catch (IOException ex) {
                     last = ex;

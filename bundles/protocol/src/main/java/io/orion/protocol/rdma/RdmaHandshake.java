@@ -35,6 +35,12 @@ public final class RdmaHandshake {
      * device may prefer plain TCP then.
      */
     public static final int DEVICE = 0x02;
+    /**
+     * Response status: the server's UCX cannot reach the client's worker address (no transport in
+     * common, an unreachable device); the text says what UCX said. CUDA_ERROR_UNKNOWN's code, as
+     * every status is a CUDA one; a client takes it as a broken rdma path and falls back.
+     */
+    public static final int UNREACHABLE = 999;
     /** Longest UCX worker address or packed remote key accepted (real ones are well below 2 KiB). */
     public static final int MAX_BLOB = 64 * 1024;
     static final int REQUEST_FIXED = 28;
@@ -85,7 +91,7 @@ public final class RdmaHandshake {
     }
 
     /**
-     * @param status         0, or the CUDA error why the server refuses (2: region too large)
+     * @param status         0, or the CUDA error why the server refuses (2: region too large, {@link #UNREACHABLE})
      * @param text           the reason when refused; empty otherwise
      * @param flags          {@link #RMA} when a payload region follows, {@link #DEVICE} when the server has an RDMA device
      * @param maxFrame       the largest frame (header included) the server accepts and sends

@@ -6,7 +6,7 @@
  * server's transport and the clients (this Java one, the C one) encode exactly these bytes.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.orion.protocol.rdma;
 
 import org.osgi.annotation.bundle.Export;

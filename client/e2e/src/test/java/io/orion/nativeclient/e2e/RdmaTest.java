@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * memory, with one-sided RDMA into the server's region, since there is no RDMA hardware here;
  * ORION_RDMA=on lets the client use UCX without an RDMA device), and samples run through
  * orion-run pick it before TCP, say so, and compute what they compute over shm. A broken rdma
- * path falls back to TCP with a warning, at the start and under a running program.
+ * path falls back to TCP with a warning, at the start (nothing listening, or a UCX that cannot
+ * reach the server's) and under a running program (its connection cut, or the rdma bundle stopped).
  */
 class RdmaTest {
     private static Standalone platform;
@@ -106,11 +110,53 @@ class RdmaTest {
     }
 
     @Test
+    void aClientWhoseUcxCannotReachTheServersFallsBackToTcpWithAWarning() throws Exception {
+        // the platform's UCX offers shared memory only: a client limited to UCX's TCP shares no transport with it
+        Program.Result r = direct("vector_add", rdma).env("UCX_TLS", "tcp").run();
+        succeeded("vector_add", r);
+        assertTrue(r.stderr().contains("WARN  RDMA to " + rdma + " does not work (the rdma server refused (999): the server's UCX cannot "
+                + "reach this client's: Destination is unreachable"), "the warning names the cause:\n" + r.stderr());
+        assertTrue(r.stderr().contains("using TCP " + platform.tcpEndpoint()), r.stderr());
+    }
+
+    @Test
     void anRdmaConnectionThatBreaksUnderTheProgramResumesOverTcp() throws Exception {
         // the rendezvous socket through a relay: its end is the connection's end for both sides
         try (CuttableProxy proxy = new CuttableProxy(platform.rdmaPort)) {
             String viaProxy = "rdma://127.0.0.1:" + proxy.port();
-            Process p = direct("vector_add", viaProxy, "6000000").env("ORION_GMEM", "512").start();
+            OnRdma p = OnRdma.start(direct("vector_add", viaProxy, "6000000").env("ORION_GMEM", "512"), viaProxy);
+            proxy.close(); // the rdma endpoint is gone for good: the client must move to TCP
+            Program.Result r = p.end();
+            succeeded("vector_add", r);
+            assertTrue(r.stderr().contains("resuming the session") && r.stderr().contains("resumed the session with")
+                    && r.stderr().contains("over " + platform.tcpEndpoint()), "resumed over TCP:\n" + r.stderr());
+        }
+    }
+
+    /** As when an operator stops the bundle from the console: the program goes on over TCP; rdma comes back after. */
+    @Test
+    void stoppingTheRdmaBundleUnderTheProgramResumesItOverTcp() throws Exception {
+        String id = bundleId("io.orion.transport.rdma");
+        try {
+            OnRdma p = OnRdma.start(direct("vector_add", rdma, "6000000").env("ORION_GMEM", "512"), rdma);
+            String said = console("stop " + id);
+            Program.Result r = p.end();
+            succeeded("vector_add", r);
+            assertTrue(r.stderr().contains("resuming the session") && r.stderr().contains("resumed the session with")
+                    && r.stderr().contains("over " + platform.tcpEndpoint()), "resumed over TCP (console: " + said + "):\n" + r.stderr());
+        } finally {
+            console("start " + id);
+            awaitRdmaListening(Duration.ofSeconds(30));
+        }
+        Program.Result again = direct("vector_add", rdma).run(); // and rdma serves new programs again
+        succeeded("vector_add", again);
+        assertTrue(again.stderr().contains("using RDMA " + rdma), again.stderr());
+    }
+
+    /** A program started through rdma, its stderr read as it comes; its start is seen before start() returns. */
+    private record OnRdma(Process process, CompletableFuture<String> out, StringBuffer err, Thread errors) {
+        static OnRdma start(Program program, String endpoint) throws Exception {
+            Process p = program.start();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
             StringBuffer err = new StringBuffer();
             CountDownLatch onRdma = new CountDownLatch(1);
@@ -118,24 +164,73 @@ class RdmaTest {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
                         err.append(line).append('\n');
-                        if (line.contains("using RDMA " + viaProxy)) onRdma.countDown();
+                        if (line.contains("using RDMA " + endpoint)) onRdma.countDown();
                     }
                 } catch (IOException ended) {
                     // the program is gone
                 }
             });
             // the vGPU's line comes once the session is open; the copies and the kernel follow
-            boolean started = onRdma.await(60, TimeUnit.SECONDS);
-            proxy.close(); // the rdma endpoint is gone for good: the client must move to TCP
-            boolean ended = p.waitFor(180, TimeUnit.SECONDS);
-            if (!ended) p.destroyForcibly().waitFor();
-            errors.join(5000);
-            Program.Result r = new Program.Result(p.exitValue(), out.get(), err.toString(), p.pid());
-            assertTrue(started && ended, "vector_add did not start over RDMA, or did not end:\n" + r);
-            succeeded("vector_add", r);
-            assertTrue(r.stderr().contains("resuming the session") && r.stderr().contains("resumed the session with")
-                    && r.stderr().contains("over " + platform.tcpEndpoint()), "resumed over TCP:\n" + r.stderr());
+            if (!onRdma.await(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                errors.join(5000);
+                throw new AssertionError("the program did not start over RDMA:\n" + err);
+            }
+            return new OnRdma(p, out, err, errors);
         }
+
+        Program.Result end() throws Exception {
+            boolean ended = process.waitFor(180, TimeUnit.SECONDS);
+            if (!ended) process.destroyForcibly().waitFor();
+            errors.join(5000);
+            Program.Result r = new Program.Result(process.exitValue(), out.get(), err.toString(), process.pid());
+            assertTrue(ended, "the program did not end:\n" + r);
+            return r;
+        }
+    }
+
+    /** One command through the platform's remote console (docs/console.md), its answer. */
+    private static String console(String command) throws IOException {
+        Matcher m = Pattern.compile("remote console on 127\\.0\\.0\\.1:(\\d+)").matcher(platformLog());
+        assertTrue(m.find(), "the platform logs its console's port:\n" + platformLog());
+        try (Socket s = new Socket("127.0.0.1", Integer.parseInt(m.group(1)))) {
+            s.setSoTimeout(30_000);
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            var out = s.getOutputStream();
+            out.write((command + "\nexit\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            StringBuilder b = new StringBuilder();
+            for (String line; (line = in.readLine()) != null; ) b.append(line).append('\n');
+            return b.toString();
+        }
+    }
+
+    private static String platformLog() throws IOException {
+        Path file = platform.home.resolve("logs/orion.log");
+        return platform.log() + (Files.exists(file) ? Files.readString(file) : "");
+    }
+
+    /** The bundle's id, from the console's bundle list. */
+    private static String bundleId(String symbolicName) throws IOException {
+        String list = console("lb -s " + symbolicName);
+        // "   42|Active     |    1|io.orion.transport.rdma (0.1.0.SNAPSHOT)|0.1.0.SNAPSHOT", maybe after the prompt
+        Matcher m = Pattern.compile("(\\d+)\\s*\\|\\s*\\w+\\s*\\|\\s*\\d+\\s*\\|\\s*" + Pattern.quote(symbolicName) + "[\\s(|]").matcher(list);
+        assertTrue(m.find(), symbolicName + " in the console's bundle list:\n" + list);
+        return m.group(1);
+    }
+
+    /** Until the rdma transport listens on its port again (the node's list may still name it while it is stopped). */
+    private static void awaitRdmaListening(Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Socket s = new Socket("127.0.0.1", platform.rdmaPort)) {
+                break;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > end) throw new AssertionError("rdma did not listen again within " + timeout);
+                Thread.sleep(100);
+            }
+        }
+        platform.awaitRdma(timeout);
     }
 
     private static String read(InputStream in) {

@@ -126,7 +126,17 @@ final class RdmaConnection implements Connection {
                             peer, mib, e.getMessage());
                 }
             }
-            conn = new RdmaConnection(t, c, peer, s, worker, req.workerAddress(), region, mem);
+            try {
+                conn = new RdmaConnection(t, c, peer, s, worker, req.workerAddress(), region, mem);
+            } catch (UcxException e) {
+                // UCX here cannot reach the client's worker (no transport in common, say UCX_TLS=tcp
+                // there and shm here): tell the client why, so that it falls back saying so
+                String why = "the server's UCX cannot reach this client's: " + e.getMessage() + " (server UCX settings "
+                        + s.ucx() + " and UCX_* of its process)";
+                LOG.warn("rdma {}: {}", peer, why);
+                RdmaHandshake.writeFully(c, RdmaHandshake.Response.error(RdmaHandshake.UNREACHABLE, why).encode());
+                throw new IOException(why, e);
+            }
             int flags = device ? RdmaHandshake.DEVICE : 0;
             RdmaHandshake.Response ok = mem == null
                     ? RdmaHandshake.Response.ok(flags, s.maxFrameBytes(), 0, 0, new byte[0], bytes(worker.getAddress()))

@@ -33,11 +33,17 @@ import io.orion.ucx.Ucx;
  * {@code local} runs both here (on this VM that measures UCX's shared memory, not RDMA).
  *
  * <pre>
- *   RdmaBench server --bind ADDR [--backend cuda|host] [--ucx NAME=VALUE]...
- *   RdmaBench client --server ADDR [--pings N] [--max-mib N] [--out FILE]
- *   RdmaBench local  [--backend host|cuda] [--ucx NAME=VALUE]... [--pings N] [--max-mib N] [--out FILE]
+ *   RdmaBench server --bind ADDR [--backend cuda|host] [--ucx NAME=VALUE]... [--raw DIR]
+ *   RdmaBench client --server ADDR [--pings N] [--max-mib N] [--out FILE] [--raw DIR] [--loopback]
+ *   RdmaBench local  [--backend host|cuda] [--ucx NAME=VALUE]... [--pings N] [--max-mib N] [--out FILE] [--raw DIR] [--loopback]
  * </pre>
  * Ports: TCP 9960, RDMA rendezvous 9961. Both ends busy-poll (latency, not wake-up cost, is measured).
+ *
+ * <p>A figure is labelled RDMA only when UCX carried the rdma endpoint over an RDMA transport (rc,
+ * dc or ud lanes; {@link Lanes}, read from UCX's own log, which run.sh sends into the raw
+ * directory). Otherwise the run is refused (exit 3, no table) unless {@code --loopback} says it is
+ * meant to run over UCX's shared memory or TCP, and then its rows say so. Every sample is kept in
+ * the raw directory ({@link RawOutput}), whatever the outcome.
  */
 public final class RdmaBench {
     private RdmaBench() {}
@@ -48,7 +54,8 @@ public final class RdmaBench {
         List<String> ucx = new ArrayList<>();
         int pings = 20_000;
         long maxMiB = 64;
-        Path out = null;
+        Path out = null, raw = Path.of("rdma-bench-raw");
+        boolean loopback = false;
         for (int i = 1; i < a.length; i++) {
             switch (a[i]) {
                 case "--bind" -> bind = a[++i];
@@ -58,6 +65,8 @@ public final class RdmaBench {
                 case "--pings" -> pings = Integer.parseInt(a[++i]);
                 case "--max-mib" -> maxMiB = Long.parseLong(a[++i]);
                 case "--out" -> out = Path.of(a[++i]);
+                case "--raw" -> raw = Path.of(a[++i]);
+                case "--loopback" -> loopback = true;
                 default -> usage("unknown argument " + a[i]);
             }
         }
@@ -65,22 +74,45 @@ public final class RdmaBench {
             System.err.println(why);
             System.exit(2);
         });
+        RawOutput keep = new RawOutput(raw, a);
         switch (mode) {
             case "server" -> {
                 serve(bind, backendName, ucx);
                 Thread.currentThread().join();
             }
-            case "client" -> report(measure(server, pings, maxMiB), out);
+            case "client" -> System.exit(finish(measure(server, pings, maxMiB, keep), out, keep, loopback));
             case "local" -> {
                 AutoCloseable s = serve("127.0.0.1", backendName, ucx);
+                int rc;
                 try {
-                    report(measure("127.0.0.1", pings, maxMiB), out);
+                    rc = finish(measure("127.0.0.1", pings, maxMiB, keep), out, keep, loopback);
                 } finally {
                     s.close();
                 }
+                System.exit(rc);
             }
             default -> usage("unknown mode " + mode);
         }
+    }
+
+    /**
+     * The table, unless the rdma row did not run over RDMA and the run was not declared a loopback
+     * one: then 3 and no table, so that no figure of UCX's shared memory or TCP passes for RDMA.
+     */
+    private static int finish(List<Row> rows, Path out, RawOutput keep, boolean loopback) throws IOException {
+        Lanes lanes = Lanes.fromUcxLogs(keep.dir());
+        keep.write("lanes.txt", lanes.describe() + "\n");
+        if (!lanes.rdma() && !loopback) {
+            System.err.println("RdmaBench: refused: the rdma endpoint's UCX lanes are " + lanes.describe() + ", not an RDMA transport "
+                    + "(rc, dc, ud), so these would not be RDMA figures. On RDMA hardware set UCX_NET_DEVICES (mlx5_0:1) and UCX_TLS "
+                    + "(rc_x,sm,self); to measure UCX's shared memory or TCP on purpose, pass --loopback. Raw samples: " + keep.dir());
+            return 3;
+        }
+        List<Row> labelled = rows.stream().map(r -> r.transport().equals("rdma") ? r.withDetail(r.detail() + ", UCX "
+                + lanes.describe() + (lanes.rdma() ? "" : " (loopback run, not RDMA)")) : r).toList();
+        String table = report(labelled, out);
+        keep.write("table.md", table);
+        return 0;
     }
 
     private static void usage(String why) {
@@ -118,21 +150,25 @@ public final class RdmaBench {
         }
     }
 
-    record Row(String transport, String detail, double[] rttMicros, double[] copy64Micros, long[] sizes, double[] h2d, double[] d2h) {}
+    record Row(String transport, String detail, double[] rttMicros, double[] copy64Micros, long[] sizes, double[] h2d, double[] d2h) {
+        Row withDetail(String d) {
+            return new Row(transport, d, rttMicros, copy64Micros, sizes, h2d, d2h);
+        }
+    }
 
-    private static List<Row> measure(String server, int pings, long maxMiB) {
+    private static List<Row> measure(String server, int pings, long maxMiB, RawOutput keep) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (String ep : List.of("tcp://" + server + ":9960", "rdma://" + server + ":9961")) {
             ClientOptions o = ClientOptions.of(ep, 2L * maxMiB + 64).withClientName("rdma-bench").withBusyPoll(true)
                     .withShmRegionMiB((int) Math.max(64, 2 * maxMiB + 16)).withResumeWindow(Duration.ZERO);
             try (VgpuSession s = OrionClient.open(o)) {
-                rows.add(run(s, pings, maxMiB));
+                rows.add(run(s, pings, maxMiB, keep.samples(s.transport())));
             }
         }
         return rows;
     }
 
-    private static Row run(VgpuSession s, int pings, long maxMiB) {
+    private static Row run(VgpuSession s, int pings, long maxMiB, RawOutput.Samples raw) throws IOException {
         Vgpu d = s.device(0);
         for (int i = 0; i < Math.min(2000, pings); i++) s.ping(); // warm up (JIT, UCX lanes)
         double[] rtt = new double[pings];
@@ -140,6 +176,7 @@ public final class RdmaBench {
             long t0 = System.nanoTime();
             s.ping();
             rtt[i] = (System.nanoTime() - t0) / 1e3;
+            raw.add("rtt", 0, i, rtt[i] * 1e3);
         }
         List<Long> sizes = new ArrayList<>();
         for (long b = 4096; b <= maxMiB << 20; b *= 16) sizes.add(b);
@@ -155,26 +192,42 @@ public final class RdmaBench {
                 long t0 = System.nanoTime();
                 d.copyToDevice(dev, small, 64);
                 c64[i] = (System.nanoTime() - t0) / 1e3;
+                raw.add("h2d64", 64, i, c64[i] * 1e3);
             }
             for (int k = 0; k < sizes.size(); k++) {
                 long n = sizes.get(k);
                 int reps = (int) Math.max(3, Math.min(200, (256L << 20) / n));
-                h2d[k] = best(reps, () -> d.copyToDevice(dev, src.segment(), n), n);
-                d2h[k] = best(reps, () -> d.copyFromDevice(dst.segment(), dev, n), n);
+                h2d[k] = best(reps, () -> d.copyToDevice(dev, src.segment(), n), n, raw, "h2d");
+                d2h[k] = best(reps, () -> d.copyFromDevice(dst.segment(), dev, n), n, raw, "d2h");
             }
-            String detail = s.transport() + (src.shared() ? ", pinned buffers in the region (one-sided RDMA)" : ", data in messages");
+            verify(d, dev, src.segment(), dst.segment(), max);
+            String detail = s.transport() + (src.shared() ? ", pinned buffers in the region (one-sided RDMA)" : ", data in messages")
+                    + ", bytes verified";
             d.free(dev);
+            raw.close();
             return new Row(s.transport(), detail, rtt, c64, sizes.stream().mapToLong(Long::longValue).toArray(), h2d, d2h);
         }
     }
 
-    /** Best of {@code reps} runs, GB/s. */
-    private static double best(int reps, Runnable r, long bytes) {
+    /** A patterned buffer there and back: a figure of a transport that moves the wrong bytes means nothing. */
+    private static void verify(Vgpu d, long dev, MemorySegment src, MemorySegment dst, long n) {
+        for (long i = 0; i + 8 <= n; i += 8) src.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9e3779b97f4a7c15L + 1);
+        dst.fill((byte) 0);
+        d.copyToDevice(dev, src, n);
+        d.copyFromDevice(dst, dev, n);
+        long at = dst.asSlice(0, n).mismatch(src.asSlice(0, n));
+        if (at >= 0) throw new IllegalStateException("the " + n + " bytes that came back from the device differ at byte " + at);
+    }
+
+    /** Best of {@code reps} runs, GB/s; every run's time kept. */
+    private static double best(int reps, Runnable r, long bytes, RawOutput.Samples raw, String kind) throws IOException {
         long bestNs = Long.MAX_VALUE;
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             r.run();
-            bestNs = Math.min(bestNs, System.nanoTime() - t0);
+            long ns = System.nanoTime() - t0;
+            raw.add(kind, bytes, i, ns);
+            bestNs = Math.min(bestNs, ns);
         }
         return bytes / (double) bestNs;
     }
@@ -185,7 +238,7 @@ public final class RdmaBench {
         return s[(int) Math.min(s.length - 1, Math.floor(p * s.length))];
     }
 
-    private static void report(List<Row> rows, Path out) throws IOException {
+    private static String report(List<Row> rows, Path out) throws IOException {
         StringBuilder b = new StringBuilder();
         b.append("| transport | round trip p50 / p99 (µs) | 64 B host→device p50 (µs) |");
         for (long n : rows.get(0).sizes()) b.append(' ').append(size(n)).append(" H2D / D2H (GB/s) |");
@@ -200,6 +253,7 @@ public final class RdmaBench {
         }
         System.out.print(b);
         if (out != null) Files.writeString(out, b);
+        return b.toString();
     }
 
     private static String size(long n) {

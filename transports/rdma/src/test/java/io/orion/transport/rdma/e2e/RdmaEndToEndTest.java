@@ -123,11 +123,12 @@ class RdmaEndToEndTest {
     void aSessionSurvivesItsRdmaTransport(String tls) throws Exception {
         System.setProperty(UcxConfig.CLIENT_PROPERTY, "TLS=" + tls);
         try (RdmaServer fx = new RdmaServer(RdmaSettings.defaults().withUcx("TLS=" + tls), true);
-             Arena a = Arena.ofConfined()) {
-            ClientOptions o = options(fx.rdma.endpoint()).withEndpoints(List.of(fx.rdma.endpoint(), fx.tcp.endpoint()))
-                    .withResumeWindow(Duration.ofSeconds(20));
-            try (VgpuSession s = OrionClient.open(o)) {
+             Arena a = Arena.ofConfined(); ClientLog log = new ClientLog()) {
+            String rdma = fx.rdma.endpoint(); // gone once the transport closes
+            ClientOptions o = options(rdma).withEndpoints(List.of(rdma, fx.tcp.endpoint())).withResumeWindow(Duration.ofSeconds(20));
+            try (VgpuSession s = OrionClient.open(o); HostBuffer back = s.allocHost(1 << 20)) {
                 assertEquals("rdma", s.transport());
+                assertTrue(back.shared(), "the buffer lies in the rdma connection's region");
                 Vgpu d = s.device(0);
                 MemorySegment v = a.allocate(1 << 20);
                 v.fill((byte) 7);
@@ -137,17 +138,43 @@ class RdmaEndToEndTest {
 
                 fx.server.useTransports(List.of(fx.tcp)); // as when the rdma bundle leaves
                 assertEquals(SessionInfo.State.DETACHED, fx.server.sessions().get(0).state());
-                // The first call after the move must not be a copy through the region: the Java client
-                // would send it again as it was, naming a region the new connection does not have
-                // (its limitation over shm as well; TransportSwapIT does the same).
-                d.memset(p + (1 << 20) - 1, 7, 1);
-                MemorySegment back = a.allocate(1 << 20);
-                d.copyFromDevice(back, p, 1 << 20);
-                assertEquals(-1, back.mismatch(v), "device memory survived the move");
+                // the first call after the move is a copy through the region: it meets the broken
+                // connection and goes on along the new one's way (frames over TCP)
+                d.copyFromDevice(back.segment(), p, 1 << 20);
+                assertEquals(-1, back.segment().mismatch(v), "device memory survived the move");
                 assertEquals("tcp", s.transport());
                 assertEquals(id, s.id());
                 assertTrue(s.resumes() >= 1);
+                assertTrue(log.text().contains("WARN session " + id + ": moved off rdma: the connection to " + rdma + " broke (")
+                        && log.text().contains("resumed over " + fx.tcp.endpoint()), "the move is logged:\n" + log.text());
             }
+        }
+    }
+
+    /**
+     * The rendezvous works, UCX's path behind it does not (the worker there never answers, or is
+     * gone): the client notices within its connect timeout, warns naming the cause, and opens its
+     * session over the TCP endpoint that follows.
+     */
+    @ParameterizedTest(name = "UCX_TLS={0}, {1}")
+    @CsvSource({"shm, SILENT, no reply from the server over UCX within 2000 ms", "tcp, SILENT, UCX cannot reach the server",
+            "tcp, GONE, UCX cannot reach the server"})
+    void aBrokenUcxPathBehindAWorkingRendezvousFallsBackToTcp(String tls, BrokenPathServer.Mode mode, String says) throws Exception {
+        System.setProperty(UcxConfig.CLIENT_PROPERTY, "TLS=" + tls);
+        try (RdmaServer fx = new RdmaServer(RdmaSettings.defaults().withUcx("TLS=" + tls), true);
+             BrokenPathServer broken = new BrokenPathServer(mode, "TLS=" + tls); ClientLog log = new ClientLog()) {
+            ClientOptions o = options(broken.endpoint());
+            o = new ClientOptions(List.of(broken.endpoint(), fx.tcp.endpoint()), o.vgpuIds(), o.autoCount(), o.autoMemoryMiB(),
+                    o.autoRatio(), o.groupId(), o.clientName(), Duration.ofSeconds(2), o.resumeWindow(), false, 50, 32, o.chunkBytes());
+            long t0 = System.nanoTime();
+            try (VgpuSession s = OrionClient.open(o)) {
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals("tcp", s.transport());
+                s.ping();
+                assertTrue(ms < 10_000, "opened after " + ms + " ms, not within the 2 s timeout");
+            }
+            assertTrue(log.text().contains("WARN RDMA to " + broken.endpoint() + " does not work (") && log.text().contains(says)
+                    && log.text().contains("falling back to " + fx.tcp.endpoint()), "the warning names the cause:\n" + log.text());
         }
     }
 }
