@@ -73,7 +73,7 @@ class StandaloneTest {
             assertEquals(null, serverVgpu(standalone, vgpuId), "the release reached the server: " + standalone.get("api/v1/server/vgpus").body());
             Scrape after = Scrape.parse(standalone.get("metrics").body());
             assertEquals(0, after.gauge("orion_gpu_vgpus", Map.of()), "no vGPU left after the release");
-            assertTrue(!after.text.contains(vgpuId), "the released vGPU is gone from the metrics:\n" + after.text);
+            assertTrue(!after.text.contains(vgpuId), "the released vGPU is gone from the metrics, the server's too:\n" + after.text);
 
             // A first start on a machine without a GPU, RDMA or UCX is nothing to warn about: the
             // log says once what the platform settled on, and why the GPU backend was passed over.
@@ -137,5 +137,17 @@ class StandaloneTest {
         assertEquals(0, m.counter("orion_vgpu_bytes_moved_total", vgpu));
         double util = m.gauge("orion_gpu_utilization_percent", Map.of("node", node, "gpu", gpu));
         assertTrue(util >= 0 && util <= 100, "utilization " + util);
+        // the server's own figures (ServerMetrics), at once and without a heartbeat
+        Map<String, String> onServer = Map.of("node", node, "vgpu", vgpuId, "allocation", allocationId, "gpu", gpu);
+        assertEquals(768, m.gauge("orion_server_vgpu_memory_quota_mib", onServer));
+        assertEquals(40, m.gauge("orion_server_vgpu_ratio_percent", onServer));
+        assertEquals(0, m.gauge("orion_server_vgpu_sessions", onServer));
+        assertEquals(0, m.counter("orion_server_vgpu_launches_total", onServer));
+        for (String direction : new String[] {"to_device", "from_device", "on_device"})
+            assertEquals(0, m.counter("orion_server_vgpu_bytes_moved_total", Map.of("vgpu", vgpuId, "direction", direction)));
+        assertEquals(1, m.gauge("orion_server_gpu_vgpus", Map.of("node", node, "gpu", gpu)));
+        assertTrue(m.gauge("orion_server_gpu_memory_total_mib", Map.of("gpu", gpu)) >= 768);
+        double serverUtil = m.gauge("orion_server_gpu_utilization_percent", Map.of("gpu", gpu));
+        assertTrue(serverUtil >= 0 && serverUtil <= 100, "utilization " + serverUtil);
     }
 }
