@@ -5,7 +5,7 @@
  * are documented in {@code docs/metrics.md}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.orion.metrics;
 
 import org.osgi.annotation.bundle.Export;

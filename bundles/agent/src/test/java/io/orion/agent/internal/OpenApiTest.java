@@ -16,6 +16,7 @@ import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.PUT;
 
+import io.orion.portal.internal.HistoryResource;
 import io.orion.rest.internal.HealthResource;
 import io.orion.rest.internal.PlatformResource;
 import io.orion.rest.internal.PoolResource;
@@ -49,7 +50,8 @@ class OpenApiTest {
 
     static Set<String> served() {
         Set<String> ops = new TreeSet<>();
-        for (Class<?> c : List.of(HealthResource.class, PlatformResource.class, PoolResource.class, ServerControlResource.class)) {
+        for (Class<?> c : List.of(HealthResource.class, PlatformResource.class, PoolResource.class, ServerControlResource.class,
+                HistoryResource.class)) {
             String base = c.getAnnotation(javax.ws.rs.Path.class).value();
             for (Method m : c.getMethods()) {
                 String verb = m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(PUT.class) ? "PUT"

@@ -7,10 +7,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import io.orion.api.pool.Allocation;
+import io.orion.api.pool.AllocationResult;
 import io.orion.api.pool.NodeView;
 import io.orion.api.pool.PoolEvent;
 import io.orion.api.pool.PoolService;
 import io.orion.api.pool.Vgpu;
+import io.orion.api.pool.VgpuRequest;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
@@ -29,6 +31,8 @@ public final class PoolCommands {
 
     static final String HELP = """
             orion:vgpu [list]                     every vGPU: size, where, owner, usage
+            orion:vgpu allocate COUNT MEMORY_MIB RATIO [GROUP] [--cross-node]   place COUNT vGPUs with the active policy
+            orion:vgpu renew ALLOCATION           renew an allocation's lease (nothing else renews one made here)
             orion:vgpu resize VGPU MEMORY_MIB RATIO   change a vGPU's memory quota and compute ratio, live
             orion:vgpu release ALLOCATION         release an allocation (all its vGPUs)
             orion:node [list]                     nodes, their state and last heartbeat
@@ -79,16 +83,21 @@ public final class PoolCommands {
         return (action.startsWith("-") ? "" : "orion:vgpu: '" + action + "' needs more arguments or is unknown\n") + usage("vgpu");
     }
 
-    @Descriptor("vgpu release ALLOCATION")
-    public String vgpu(@Descriptor("release") String action, @Descriptor("allocation id") String id) {
-        if (!action.equals("release")) return "orion:vgpu: unknown action '" + action + "'\n" + usage("vgpu");
-        return pool.release(id, "released from the console") ? "released " + id + "\n"
-                : "orion:vgpu release: no allocation '" + id + "' (orion:vgpu lists them)\n";
+    @Descriptor("vgpu release ALLOCATION | vgpu renew ALLOCATION")
+    public String vgpu(@Descriptor("release|renew") String action, @Descriptor("allocation id") String id) {
+        return switch (action) {
+            case "release" -> pool.release(id, "released from the console") ? "released " + id + "\n"
+                    : "orion:vgpu release: no allocation '" + id + "' (orion:vgpu lists them)\n";
+            case "renew" -> pool.renew(id) ? id + ": lease renewed until " + pool.leaseUntil(id).map(TIME::format).orElse("-") + "\n"
+                    : "orion:vgpu renew: no allocation '" + id + "' (orion:vgpu lists them)\n";
+            default -> "orion:vgpu: unknown action '" + action + "'\n" + usage("vgpu");
+        };
     }
 
-    @Descriptor("vgpu resize VGPU MEMORY_MIB RATIO")
-    public String vgpu(@Descriptor("resize") String action, @Descriptor("vGPU id") String id,
+    @Descriptor("vgpu resize VGPU MEMORY_MIB RATIO | vgpu allocate COUNT MEMORY_MIB RATIO")
+    public String vgpu(@Descriptor("resize|allocate") String action, @Descriptor("vGPU id, or COUNT for allocate") String id,
                        @Descriptor("memory quota in MiB") String memory, @Descriptor("compute ratio 1-100") String ratio) {
+        if (action.equals("allocate")) return allocate(List.of(id, memory, ratio));
         if (!action.equals("resize")) return "orion:vgpu: unknown action '" + action + "'\n" + usage("vgpu");
         try {
             long m = parse(memory, "MEMORY_MIB");
@@ -98,6 +107,60 @@ public final class PoolCommands {
         } catch (IllegalArgumentException e) {
             return "orion:vgpu resize: " + e.getMessage() + "\n";
         }
+    }
+
+    @Descriptor("vgpu allocate COUNT MEMORY_MIB RATIO GROUP | vgpu allocate COUNT MEMORY_MIB RATIO --cross-node")
+    public String vgpu(@Descriptor("allocate") String action, @Descriptor("how many vGPUs") String count,
+                       @Descriptor("memory per vGPU in MiB") String memory, @Descriptor("compute ratio 1-100") String ratio,
+                       @Descriptor("group id, or --cross-node") String groupOrFlag) {
+        if (!action.equals("allocate")) return "orion:vgpu: too many arguments for '" + action + "'\n" + usage("vgpu");
+        return allocate(List.of(count, memory, ratio, groupOrFlag));
+    }
+
+    @Descriptor("vgpu allocate COUNT MEMORY_MIB RATIO GROUP --cross-node")
+    public String vgpu(@Descriptor("allocate") String action, @Descriptor("how many vGPUs") String count,
+                       @Descriptor("memory per vGPU in MiB") String memory, @Descriptor("compute ratio 1-100") String ratio,
+                       @Descriptor("group id") String group, @Descriptor("--cross-node") String flag) {
+        if (!action.equals("allocate")) return "orion:vgpu: too many arguments for '" + action + "'\n" + usage("vgpu");
+        return allocate(List.of(count, memory, ratio, group, flag));
+    }
+
+    /**
+     * COUNT MEMORY_MIB RATIO, then an optional group and an optional {@code --cross-node} in
+     * either order. The allocation is the console's: no client process renews its lease, so it
+     * lapses after the controller's lease time unless released or renewed first.
+     */
+    String allocate(List<String> args) {
+        String group = "";
+        boolean crossNode = false;
+        for (String extra : args.subList(3, args.size())) {
+            if (extra.equals("--cross-node")) crossNode = true;
+            else if (extra.startsWith("-")) return "orion:vgpu allocate: unknown option '" + extra + "' (only --cross-node)\n" + usage("vgpu");
+            else if (group.isEmpty()) group = extra;
+            else return "orion:vgpu allocate: one GROUP only, got '" + group + "' and '" + extra + "'\n" + usage("vgpu");
+        }
+        VgpuRequest request;
+        try {
+            long count = parse(args.get(0), "COUNT");
+            long memory = parse(args.get(1), "MEMORY_MIB");
+            long ratio = parse(args.get(2), "RATIO");
+            if (count < 1 || count > VgpuRequest.MAX_COUNT)
+                throw new IllegalArgumentException("COUNT '" + args.get(0) + "' must be 1.." + VgpuRequest.MAX_COUNT);
+            if (memory < 1) throw new IllegalArgumentException("MEMORY_MIB '" + args.get(1) + "' must be at least 1");
+            if (ratio < 1 || ratio > 100) throw new IllegalArgumentException("RATIO '" + args.get(2) + "' must be 1..100");
+            request = new VgpuRequest((int) count, memory, (int) ratio, group, crossNode, "");
+        } catch (IllegalArgumentException e) {
+            return "orion:vgpu allocate: " + e.getMessage() + "\n";
+        }
+        AllocationResult result = pool.allocate(request, "console");
+        if (result instanceof AllocationResult.Refused refused)
+            return "orion:vgpu allocate: Fail to get resource from controller: " + refused.noFit().message() + "\n";
+        Allocation a = ((AllocationResult.Granted) result).allocation();
+        StringBuilder out = new StringBuilder("allocated " + a.id() + " (lease until "
+                + pool.leaseUntil(a.id()).map(TIME::format).orElse("-") + "; orion:vgpu renew " + a.id() + " keeps it)\n");
+        Table t = new Table("VGPU", "NODE", "GPU", "MEMORY MiB", "RATIO", "GROUP");
+        for (Vgpu v : a.vgpus()) t.row(v.id(), v.node(), v.gpuUuid(), v.memoryMiB(), v.ratio() + "%", v.groupId().isEmpty() ? "-" : v.groupId());
+        return out.append(t).toString();
     }
 
     private static long parse(String value, String name) {

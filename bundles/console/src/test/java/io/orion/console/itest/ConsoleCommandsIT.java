@@ -204,6 +204,54 @@ class ConsoleCommandsIT {
     }
 
     @Test
+    void allocateResizeReleaseFromTheConsole() throws Exception {
+        pool.registerNode("node-1", "10.1.2.3", Map.of(), List.of(new GpuSpec("GPU-aaaa", "Tesla T4", 15360, 40, 7, 5, 8),
+                new GpuSpec("GPU-bbbb", "Tesla T4", 15360, 40, 7, 5, 8)));
+        String granted = run("orion:vgpu allocate 2 1000 10 pod-7");
+        Matcher m = Pattern.compile("allocated (\\S+) \\(lease until").matcher(granted);
+        assertTrue(m.find(), granted);
+        String id = m.group(1);
+        var a = pool.allocation(id).orElseThrow();
+        assertEquals(2, a.vgpus().size());
+        assertEquals("console", a.owner());
+        for (var v : a.vgpus()) {
+            assertEquals("pod-7", v.groupId());
+            assertTrue(granted.contains(v.id()) && granted.contains(v.gpuUuid()), granted);
+        }
+        String vgpu = a.vgpus().get(0).id();
+        assertEquals(vgpu + " is now 3000 MiB / 30%\n", run("orion:vgpu resize " + vgpu + " 3000 30"));
+        assertEquals(3000, pool.allocation(id).orElseThrow().vgpus().get(0).memoryMiB());
+        assertTrue(run("orion:vgpu renew " + id).startsWith(id + ": lease renewed until "));
+        assertEquals("released " + id + "\n", run("orion:vgpu release " + id));
+        assertTrue(pool.allocation(id).isEmpty());
+
+        String cross = run("orion:vgpu allocate 1 500 5 --cross-node");
+        assertTrue(cross.startsWith("allocated "), cross);
+        assertTrue(pool.allocations().get(0).request().crossNode());
+        assertTrue(pool.allocations().get(0).vgpus().get(0).groupId().isEmpty());
+        String both = run("orion:vgpu allocate 1 500 5 --cross-node pod-8");
+        assertTrue(both.contains("pod-8"), both);
+    }
+
+    @Test
+    void allocateNamesTheBadValueOrWhyNothingFits() throws Exception {
+        pool.registerNode("node-1", "10.1.2.3", Map.of(), List.of(new GpuSpec("GPU-aaaa", "Tesla T4", 15360, 40, 7, 5, 8)));
+        assertEquals("orion:vgpu allocate: COUNT 'two' is not a whole number\n", run("orion:vgpu allocate two 1000 10"));
+        assertEquals("orion:vgpu allocate: COUNT '65' must be 1..64\n", run("orion:vgpu allocate 65 1000 10"));
+        assertEquals("orion:vgpu allocate: MEMORY_MIB '0' must be at least 1\n", run("orion:vgpu allocate 1 0 10"));
+        assertEquals("orion:vgpu allocate: RATIO '101' must be 1..100\n", run("orion:vgpu allocate 1 1000 101"));
+        assertTrue(run("orion:vgpu allocate 1 1000 10 --everywhere").startsWith("orion:vgpu allocate: unknown option '--everywhere'"));
+        assertTrue(run("orion:vgpu allocate 1 1000 10 a b").startsWith("orion:vgpu allocate: one GROUP only, got 'a' and 'b'"));
+        String tooBig = run("orion:vgpu allocate 1 99999 10");
+        assertTrue(tooBig.startsWith("orion:vgpu allocate: Fail to get resource from controller: the memory asked per vGPU is larger than any GPU"), tooBig);
+        String twoGpus = run("orion:vgpu allocate 2 1000 10");
+        assertTrue(twoGpus.contains("more vGPUs asked than GPUs available"), twoGpus);
+        assertTrue(pool.allocations().isEmpty(), "a refused or malformed allocate takes nothing");
+        assertTrue(run("orion:vgpu --help").contains("orion:vgpu allocate COUNT MEMORY_MIB RATIO [GROUP] [--cross-node]"));
+        assertTrue(run("orion:vgpu renew alloc-nope").contains("no allocation 'alloc-nope'"));
+    }
+
+    @Test
     void remoteConsoleAnswersOverTcp() throws Exception {
         Pattern p = Pattern.compile("remote console on 127\\.0\\.0\\.1:(\\d+)");
         int port = Await.value("the remote console's port in the log", WAIT, () -> log.recent(1000).stream()

@@ -45,7 +45,7 @@ public final class PoolMetrics implements MetricsCollector {
 
     private static String help(String name) {
         if (name.startsWith("orion_placements")) return "Placements the controller was asked for (allocations and dry runs)";
-        if (name.startsWith("orion_placement_latency")) return "Time to place a request: policy, check and commit, last minute";
+        if (name.startsWith("orion_placement_latency")) return "Time to place a request: policy, check and commit";
         if (name.startsWith("orion_placement_refusals")) return "Requests that did not fit, by reason";
         return "vGPUs released because their node went silent or left";
     }

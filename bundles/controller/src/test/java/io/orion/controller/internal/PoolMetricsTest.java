@@ -14,6 +14,7 @@ import io.orion.api.pool.NodeReport;
 import io.orion.api.pool.VgpuRequest;
 import io.orion.api.pool.VgpuUsage;
 import com.codahale.metrics.Metric;
+import io.orion.metrics.BucketHistogram;
 import io.orion.metrics.OrionMetrics;
 import io.orion.metrics.Samples;
 import io.orion.policy.binpack.internal.BinpackPolicy;
@@ -53,6 +54,26 @@ class PoolMetricsTest {
         assertEquals(List.of(1.5), values("orion_vgpu_held_back_seconds_total", g));
         assertTrue(values("orion_vgpu_compute_share_percent", u).isEmpty(), "-1 (gate off) is not a share: " + samples);
         assertEquals(List.of(9.0), values("orion_vgpu_launches_total", u));
+    }
+
+    @Test
+    void everyPlacementGrantedOrRefusedLandsInTheLatencyHistogram() {
+        ControllerPool pool = new ControllerPool(new ControllerPoolTest.FixedPlatform(new BinpackPolicy()), new MemoryStore(),
+                ControllerPoolTest.config(30, 5, 3), new ControllerPoolTest.TestClock(), false);
+        pool.registerNode("n1", "10.0.0.1", Map.of(), List.of(GpuModels.h200("GPU-1")));
+        granted(pool);
+        granted(pool);
+        pool.allocate(VgpuRequest.of(2, 1000, 10), "pid"); // two vGPUs, one GPU: refused
+        pool.place(VgpuRequest.of(1, 1000, 10));
+
+        Metric published = pool.counters().named().get("orion_placement_latency_seconds");
+        BucketHistogram.Snapshot s = assertInstanceOf(BucketHistogram.class, published).snapshot();
+        assertEquals(4, s.count());
+        assertEquals(4, s.cumulative()[s.cumulative().length - 1]);
+        assertTrue(s.sum() > 0 && s.sum() < 4, "four placements take well under a second each: " + s.sum());
+        assertTrue(java.util.Arrays.stream(s.upperBounds()).anyMatch(b -> b == 0.005), "5 ms (the p99 target) is a bucket bound");
+        assertEquals(4, pool.counters().placements.getCount());
+        assertEquals(1, pool.counters().refusals.get(io.orion.api.pool.NoFitReason.NOT_ENOUGH_GPUS).getCount());
     }
 
     private static Allocation granted(ControllerPool pool) {

@@ -17,13 +17,15 @@ import com.codahale.metrics.Metric;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 
+import io.orion.metrics.BucketHistogram;
 import io.orion.metrics.Samples;
 
 /**
  * Writes metrics in the Prometheus text exposition format (version 0.0.4): one {@code # HELP} and
  * {@code # TYPE} per family, then its samples. Counters and meters are counters, gauges gauges,
  * timers summaries in seconds (quantiles 0.5, 0.9, 0.99 over the reservoir, {@code _count}, and a
- * {@code _sum} estimated as mean × count), histograms summaries.
+ * {@code _sum} estimated as mean × count), Dropwizard histograms summaries, and
+ * {@link BucketHistogram}s histograms (cumulative {@code _bucket{le="…"}}, {@code _sum}, {@code _count}).
  */
 final class PrometheusText implements Samples {
 
@@ -45,6 +47,7 @@ final class PrometheusText implements Samples {
             case Meter m -> line(base.endsWith("_total") ? base : base + "_total", "counter", help, "", labels, m.getCount());
             case Timer t -> summary(base, help, labels, t.getSnapshot(), t.getCount(), 1.0 / TimeUnit.SECONDS.toNanos(1));
             case Histogram h -> summary(base, help, labels, h.getSnapshot(), h.getCount(), 1.0);
+            case BucketHistogram b -> histogram(base, help, labels, b.snapshot());
             case Gauge<?> g -> {
                 if (g.getValue() instanceof Number n) line(base, "gauge", help, "", labels, n.doubleValue());
             }
@@ -57,6 +60,13 @@ final class PrometheusText implements Samples {
             line(base, "summary", help, "", merge(labels, "quantile=\"" + q + "\""), s.getValue(q) * scale);
         line(base, "summary", help, "_count", labels, count);
         line(base, "summary", help, "_sum", labels, s.getMean() * scale * count);
+    }
+
+    private void histogram(String base, String help, String labels, BucketHistogram.Snapshot s) {
+        for (int i = 0; i < s.upperBounds().length; i++)
+            line(base, "histogram", help, "_bucket", merge(labels, "le=\"" + bound(s.upperBounds()[i]) + "\""), s.cumulative()[i]);
+        line(base, "histogram", help, "_sum", labels, s.sum());
+        line(base, "histogram", help, "_count", labels, s.count());
     }
 
     @Override
@@ -94,6 +104,11 @@ final class PrometheusText implements Samples {
 
     static String escape(String v) {
         return (v == null ? "" : v).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    /** A bucket bound as people write it: 0.00005, not 5.0E-5 (both parse; only one reads). */
+    private static String bound(double v) {
+        return Double.isInfinite(v) ? "+Inf" : java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String number(double v) {

@@ -16,6 +16,8 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.Timer;
 
+import io.orion.metrics.BucketHistogram;
+
 import org.hawkular.agent.prometheus.text.TextPrometheusMetricsProcessor;
 import org.hawkular.agent.prometheus.types.MetricFamily;
 import org.hawkular.agent.prometheus.walkers.CollectorPrometheusMetricsWalker;
@@ -78,6 +80,54 @@ class PrometheusTextTest {
         gpu.getMetrics().forEach(m -> nodes.add(m.getLabels().get("node")));
         assertTrue(nodes.contains("n\"2"), "escaped label value survives: " + nodes);
         assertTrue(text.contains("# HELP orion_gpu_memory_allocated_mib Memory held by vGPUs"), text);
+    }
+
+    @Test
+    void bucketHistogramsAreCumulativePrometheusHistograms() {
+        MetricsHub hub = new MetricsHub();
+        BucketHistogram latency = new BucketHistogram(0.001, 0.005, 0.01);
+        for (double v : new double[] {0.0005, 0.001, 0.002, 0.004, 0.009, 0.5}) latency.observe(v);
+        hub.register("orion_placement_latency_seconds", "Placement latency", latency);
+        BucketHistogram labelled = new BucketHistogram(0.00005, 1, 2);
+        labelled.observe(1.5);
+        hub.register("orion_x_seconds{node=\"n1\"}", "labelled", labelled);
+        String text = hub.scrape();
+
+        assertTrue(text.contains("# TYPE orion_placement_latency_seconds histogram"), text);
+        assertTrue(text.contains("orion_placement_latency_seconds_bucket{le=\"0.001\"} 2\n"), "0.001 itself falls in le=0.001:\n" + text);
+        assertTrue(text.contains("orion_placement_latency_seconds_bucket{le=\"+Inf\"} 6\n"), text);
+        assertTrue(text.contains("orion_x_seconds_bucket{node=\"n1\",le=\"2\"} 1\n"), text);
+        assertTrue(text.contains("orion_x_seconds_bucket{node=\"n1\",le=\"0.00005\"} 0\n"), "bounds in plain notation:\n" + text);
+
+        var h = (org.hawkular.agent.prometheus.types.Histogram) family(parse(text), "orion_placement_latency_seconds").getMetrics().get(0);
+        assertEquals("HISTOGRAM", family(parse(text), "orion_placement_latency_seconds").getType().name());
+        assertEquals(6, h.getSampleCount());
+        assertEquals(0.5165, h.getSampleSum(), 1e-9);
+        List<Double> bounds = new ArrayList<>();
+        List<Long> cumulative = new ArrayList<>();
+        h.getBuckets().forEach(b -> {
+            bounds.add(b.getUpperBound());
+            cumulative.add(b.getCumulativeCount());
+        });
+        assertEquals(List.of(0.001, 0.005, 0.01, Double.POSITIVE_INFINITY), bounds);
+        assertEquals(List.of(2L, 4L, 5L, 6L), cumulative);
+        var other = (org.hawkular.agent.prometheus.types.Histogram) family(parse(text), "orion_x_seconds").getMetrics().get(0);
+        assertEquals("n1", other.getLabels().get("node"));
+        assertEquals(1, other.getSampleCount());
+    }
+
+    @Test
+    void bucketBoundsMustBeFiniteAndAscending() {
+        IllegalArgumentException down = assertThrows(IllegalArgumentException.class, () -> new BucketHistogram(0.1, 0.05));
+        assertTrue(down.getMessage().contains("0.05 follows 0.1"), down.getMessage());
+        IllegalArgumentException inf = assertThrows(IllegalArgumentException.class, () -> new BucketHistogram(1, Double.POSITIVE_INFINITY));
+        assertTrue(inf.getMessage().contains("Infinity is not finite"), inf.getMessage());
+        assertThrows(IllegalArgumentException.class, BucketHistogram::new);
+        BucketHistogram h = new BucketHistogram(1);
+        h.observeNanos(2_500_000_000L);
+        assertEquals(2.5, h.snapshot().sum(), 1e-12);
+        assertEquals(0, h.snapshot().cumulative()[0]);
+        assertEquals(1, h.snapshot().count());
     }
 
     @Test

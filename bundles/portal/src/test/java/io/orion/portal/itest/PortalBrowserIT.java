@@ -31,8 +31,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The portal in a real headless Chromium against the running platform: the overview's numbers,
- * the GPU table, graphs that render with data (checked on screenshots), resize and release from
- * the page with the REST state checked after each, a refusal showing the API's own message, and
+ * the GPU table, graphs that render with data (checked on screenshots), allocate, resize and
+ * release from the page with the REST state checked after each, a refusal showing the API's own message, and
  * switching the policy. Screenshots are kept in target/portal-browser/ for a human to look at.
  */
 @ExtendWith(ServiceExtension.class)
@@ -209,6 +209,66 @@ class PortalBrowserIT {
                 () -> fixture.send("GET", "api/v1/allocations/" + v.allocationId(), null).statusCode() == 404);
         Browser.until("the vGPU to leave the table", WAIT, () -> browser.all(row).isEmpty());
         assertTrue(browser.text(browser.find("#action-message")).contains("Released allocation " + v.allocationId()));
+    }
+
+    @Test
+    void allocateResizeAndReleaseFromThePage() throws Exception {
+        browser.open(PoolFixture.BASE + "portal/?refresh=1#vgpus");
+        Browser.until("the fixture's vGPUs to show", WAIT, () -> browser.all("#vgpu-table tbody tr").size() == 2);
+
+        // Allocate through the form: one vGPU of 4 GiB at 30 % in group team-b.
+        browser.click(browser.find("#allocate summary"));
+        assertTrue(browser.displayed(browser.find("#allocate-form")), "the allocate form opens");
+        browser.type(browser.find("#allocate-count"), "1");
+        browser.type(browser.find("#allocate-memory"), "4096");
+        browser.type(browser.find("#allocate-ratio"), "30");
+        browser.type(browser.find("#allocate-group"), "team-b");
+        browser.click(browser.find("#allocate-form button[type='submit']"));
+        Browser.until("the page to confirm the allocation", WAIT,
+                () -> browser.text(browser.find("#allocate-message")).startsWith("Allocated "));
+        String said = browser.text(browser.find("#allocate-message"));
+
+        // The REST API holds exactly that allocation, made by the portal, and the page names it.
+        JsonNode made = null;
+        for (JsonNode a : fixture.get("api/v1/allocations"))
+            if (!a.path("id").asText().equals(fixture.allocation.id())) made = a;
+        assertTrue(made != null, "the REST API lists the page's allocation");
+        String allocationId = made.path("id").asText();
+        assertEquals("portal", made.path("owner").asText());
+        assertEquals(1, made.path("request").path("count").asInt(), made.toString());
+        assertEquals(4096, made.path("request").path("memoryMiB").asLong(), made.toString());
+        assertEquals(30, made.path("request").path("ratio").asInt(), made.toString());
+        assertEquals(1, made.path("vgpus").size(), made.toString());
+        JsonNode vgpu = made.path("vgpus").get(0);
+        String vgpuId = vgpu.path("id").asText();
+        assertEquals("team-b", vgpu.path("groupId").asText(), vgpu.toString());
+        assertTrue(said.contains(allocationId) && said.contains(vgpuId + " on " + PoolFixture.NODE + "/"), said);
+
+        // The new vGPU gets its row; resize it from there and check the REST API follows.
+        String row = "#vgpu-table tbody tr[data-id='" + vgpuId + "']";
+        Browser.until("the new vGPU's row", WAIT, () -> browser.all(row).size() == 1);
+        String text = browser.text(browser.find(row));
+        assertTrue(text.contains("team-b") && text.contains(allocationId) && text.contains("4.0 GiB") && text.contains("30 %"), text);
+        browser.click(browser.find(row + " button[data-action='resize']"));
+        browser.type(browser.find("#resize-memory"), "6144");
+        browser.type(browser.find("#resize-ratio"), "45");
+        browser.click(browser.find("#resize-form button[type='submit']"));
+        Browser.until("the resize to reach the REST API", WAIT, () -> vgpuJson(vgpuId).path("memoryMiB").asLong() == 6144);
+        assertEquals(45, vgpuJson(vgpuId).path("ratio").asInt());
+        Browser.until("the table to show the new size", WAIT,
+                () -> browser.text(browser.find(row + " [data-field='memory']")).equals("6.0 GiB"));
+        save("vgpus-allocated", browser.screenshot());
+
+        // Release it (two presses); the fixture's own allocation stays.
+        String release = row + " button[data-action='release']";
+        browser.click(browser.find(release));
+        browser.click(browser.find(release));
+        Browser.until("the release to reach the REST API", WAIT,
+                () -> fixture.send("GET", "api/v1/allocations/" + allocationId, null).statusCode() == 404);
+        Browser.until("the vGPU to leave the table", WAIT, () -> browser.all(row).isEmpty());
+        assertEquals(200, fixture.send("GET", "api/v1/allocations/" + fixture.allocation.id(), null).statusCode(),
+                "only the page's allocation was released");
+        assertEquals(2, browser.all("#vgpu-table tbody tr").size());
     }
 
     @Test

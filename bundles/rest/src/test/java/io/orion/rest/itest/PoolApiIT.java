@@ -101,7 +101,9 @@ class PoolApiIT {
         String metrics = send("GET", "metrics", null).body();
         assertTrue(metrics.contains("orion_gpu_utilization_percent{node=\"gpu-node-1\",gpu=\"GPU-1111\"} 57")
                 || metrics.contains("orion_gpu_utilization_percent{gpu=\"GPU-1111\",node=\"gpu-node-1\"} 57"), metrics);
-        assertTrue(metrics.contains("# TYPE orion_placement_latency_seconds summary"), metrics);
+        assertTrue(metrics.contains("# TYPE orion_placement_latency_seconds histogram")
+                && metrics.contains("orion_placement_latency_seconds_bucket{le=\"0.005\"} ")
+                && metrics.contains("orion_placement_latency_seconds_bucket{le=\"+Inf\"} "), metrics);
 
         assertEquals(204, send("DELETE", "api/v1/allocations/" + allocation, null).statusCode());
         assertEquals(404, send("DELETE", "api/v1/allocations/" + allocation, null).statusCode());
