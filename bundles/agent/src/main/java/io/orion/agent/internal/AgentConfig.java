@@ -8,11 +8,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "How this node's server joins the pool: its name and address, its controller, vGPU slots per GPU.")
 @interface AgentConfig {
 
-    @AttributeDefinition(name = "Node name", description = "Name of this node in the pool; empty for the host name.")
+    @AttributeDefinition(name = "Node name", description = "Name of this node in the pool; empty for the bind condition's (NODE_NAME on Kubernetes), else the host name.")
     String nodeName() default "";
 
     @AttributeDefinition(name = "Address",
-            description = "Address clients reach this node's server at; empty for the first non-loopback IPv4 address (ORION_BIND_ADDR on Kubernetes).")
+            description = "Address clients reach this node's server at; empty for the first non-loopback IPv4 address. "
+                    + "On Kubernetes (server-k8s) the address of ORION_BIND_NET is used instead.")
     String address() default "";
 
     @AttributeDefinition(name = "Controller",

@@ -1,5 +1,6 @@
 package io.orion.agent.internal;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -7,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.orion.api.platform.BindReady;
 import io.orion.api.platform.Platform;
 import io.orion.api.platform.PlatformListener;
 import io.orion.api.platform.PluginKind;
@@ -23,6 +25,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.condition.Condition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,7 @@ public final class NodeAgent implements PoolListener, PlatformListener {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
     private final AgentConfig config;
+    private final Map<String, Object> bindReady;
     private final Platform platform;
     private final VgpuServer server;
     private final String httpPort;
@@ -59,14 +63,16 @@ public final class NodeAgent implements PoolListener, PlatformListener {
                      // static and greedy: when the pool of this runtime appears later (its store opens
                      // after the server), the agent starts again, linked to it
                      @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-                     PoolService localPool) {
+                     PoolService localPool,
+                     @Reference(service = Condition.class, target = BindReady.FILTER) Map<String, Object> bindReady) {
         this.config = config;
+        this.bindReady = Map.copyOf(bindReady);
         this.platform = platform;
         this.server = server;
         this.httpPort = context.getProperty("org.osgi.service.http.port");
         this.controller = !config.controller().isBlank() ? new RemoteController(config.controller().trim())
                 : localPool != null ? new LocalController(localPool) : null;
-        this.identity = NodeIdentity.of(config, platform, httpPort);
+        this.identity = NodeIdentity.of(config, bindReady, platform, httpPort);
         this.grants = new GrantSync(server, identity.name());
         timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("orion-node-agent").unstarted(r));
         if (controller == null) {
@@ -93,7 +99,7 @@ public final class NodeAgent implements PoolListener, PlatformListener {
         try {
             // What the node offers may change without a selection change (a transport that could not
             // listen at first and now does): describe the node again whenever it differs.
-            if (registered.get() && !NodeIdentity.of(config, platform, httpPort).equals(identity)) registered.set(false);
+            if (registered.get() && !NodeIdentity.of(config, bindReady, platform, httpPort).equals(identity)) registered.set(false);
             if (!registered.get()) register();
             var report = UsageReport.of(server, platform.activeBackend().orElse(null), grants.allocationOf());
             grants.reconcile(controller.heartbeat(identity.name(), report));
@@ -111,7 +117,7 @@ public final class NodeAgent implements PoolListener, PlatformListener {
     }
 
     private void register() throws Exception {
-        NodeIdentity now = NodeIdentity.of(config, platform, httpPort);
+        NodeIdentity now = NodeIdentity.of(config, bindReady, platform, httpPort);
         controller.register(now);
         identity = now;
         registered.set(true);

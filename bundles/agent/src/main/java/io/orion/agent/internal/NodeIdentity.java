@@ -13,6 +13,7 @@ import java.util.Map;
 
 import io.orion.api.backend.GpuBackend;
 import io.orion.api.backend.GpuDevice;
+import io.orion.api.platform.BindReady;
 import io.orion.api.platform.Platform;
 import io.orion.api.platform.PluginInfo;
 import io.orion.api.platform.PluginKind;
@@ -24,9 +25,16 @@ record NodeIdentity(String name, String address, Map<String, String> transports,
     /** The key under which a node's control API travels with its transports (clients ignore it). */
     static final String CONTROL = "control";
 
-    static NodeIdentity of(AgentConfig config, Platform platform, String httpPort) {
-        String name = config.nodeName().isBlank() ? hostName() : config.nodeName().trim();
-        String address = config.address().isBlank() ? firstAddress() : config.address().trim();
+    /**
+     * The node as its configuration, its bind condition ({@link BindReady}) and the platform
+     * describe it. The name: the configured one, else the condition's ({@code NODE_NAME} on
+     * Kubernetes), else the host name. The address: the condition's (the interface the server
+     * listens on), else the configured one, else the first non-loopback IPv4 address.
+     */
+    static NodeIdentity of(AgentConfig config, Map<String, ?> bindReady, Platform platform, String httpPort) {
+        String boundName = BindReady.nodeName(bindReady), boundAddress = BindReady.address(bindReady);
+        String name = !config.nodeName().isBlank() ? config.nodeName().trim() : boundName != null ? boundName : hostName();
+        String address = boundAddress != null ? boundAddress : !config.address().isBlank() ? config.address().trim() : firstAddress();
         Map<String, String> transports = new LinkedHashMap<>();
         for (PluginInfo t : platform.plugins(PluginKind.TRANSPORT)) {
             if (t.inUse() && t.detail().contains("://")) transports.put(t.name(), reachable(t.detail(), address));

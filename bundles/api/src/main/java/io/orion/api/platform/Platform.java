@@ -19,6 +19,13 @@ public interface Platform {
     /** Framework property naming this runtime's role: {@code standalone}, {@code controller} or {@code server}. */
     String ROLE_PROPERTY = "orion.role";
 
+    /**
+     * Framework property: the plugin kinds this role needs, by {@link PluginKind#label()}
+     * ({@code policy,backend,transport}), or {@code none}. The core warns at start only about a
+     * missing kind listed here; unset, it expects all three (the standalone role).
+     */
+    String EXPECTS_PROPERTY = "orion.role.expects";
+
     /** This runtime's role. */
     String role();
 

@@ -3,7 +3,7 @@
  * plugins are installed, which are in use, and a way to switch.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.orion.api.platform;
 
 import org.osgi.annotation.bundle.Export;

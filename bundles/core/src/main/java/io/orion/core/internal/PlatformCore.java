@@ -6,6 +6,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -56,6 +57,7 @@ public final class PlatformCore implements Platform {
     private final List<PlatformListener> listeners = new CopyOnWriteArrayList<>();
 
     private final String role;
+    private final Set<PluginKind> expected;
     private final BundleContext context;
     private final ConfigurationAdmin configAdmin;
     private volatile Selection.Settings settings;
@@ -80,6 +82,7 @@ public final class PlatformCore implements Platform {
                         @Reference ConfigurationAdmin configAdmin) {
         String r = context.getProperty(ROLE_PROPERTY);
         this.role = r == null || r.isBlank() ? "standalone" : r.trim();
+        this.expected = ExpectedKinds.parse(context.getProperty(EXPECTS_PROPERTY));
         this.context = context;
         this.configAdmin = configAdmin;
         this.settings = Selection.Settings.from(config);
@@ -118,7 +121,7 @@ public final class PlatformCore implements Platform {
         if (!report) return;
         StartupReport r;
         synchronized (this) {
-            r = StartupReport.of(settings, selection, backends);
+            r = StartupReport.of(settings, selection, backends, expected);
         }
         r.warnings().forEach(LOG::warn);
         LOG.info(r.summary());
@@ -204,7 +207,9 @@ public final class PlatformCore implements Platform {
         String was = describe(before.policy()), is = describe(now.policy());
         if (!before.policy().equals(now.policy()) || before.policyIsFallback() != now.policyIsFallback()) {
             String isName = now.policy().map(PluginEntry::name).orElse("");
-            if (now.policy().isEmpty())
+            if (now.policy().isEmpty() && !expected.contains(PluginKind.POLICY))
+                LOG.info("no scheduling policy installed (role {} places nothing)", role);
+            else if (now.policy().isEmpty())
                 LOG.warn("no scheduling policy available: neither '{}' nor the fallback '{}' is installed; placements fail until one is",
                         settings.policy(), settings.fallbackPolicy());
             else if (now.policyIsFallback())

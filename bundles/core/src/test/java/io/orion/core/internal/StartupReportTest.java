@@ -6,8 +6,10 @@ import static io.orion.core.internal.SelectionTest.policy;
 import static io.orion.core.internal.SelectionTest.settings;
 import static io.orion.core.internal.SelectionTest.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.EnumSet;
 import java.util.List;
 
 import io.orion.api.backend.GpuBackend;
@@ -66,5 +68,34 @@ class StartupReportTest {
         assertTrue(r.warnings().getFirst().startsWith("no scheduling policy available: neither 'spread' nor the fallback 'binpack'"),
                 r.warnings().toString());
         assertTrue(r.warnings().get(1).startsWith("no GPU backend is installed"), r.warnings().toString());
+    }
+
+    @Test
+    void aRoleIsWarnedOnlyAboutTheKindsItNeeds() {
+        Selection.Settings s = settings("binpack", "auto", "*");
+        // a device plugin, scheduler, helper or monitor: no server, no placements
+        StartupReport none = StartupReport.of(s, Selection.of(s, policies, backends, transports), backends, ExpectedKinds.parse("none"));
+        assertEquals(List.of(), none.warnings());
+        assertEquals("started: policy none; GPU backend none; transports none", none.summary());
+        // a server places nothing: a missing policy is no news, a missing backend and transport are
+        StartupReport server = StartupReport.of(s, Selection.of(s, policies, backends, transports), backends,
+                ExpectedKinds.parse("backend, transport"));
+        assertEquals(2, server.warnings().size(), server.warnings().toString());
+        assertTrue(server.warnings().get(0).startsWith("no GPU backend is installed"), server.warnings().toString());
+        assertTrue(server.warnings().get(1).startsWith("no transport in use"), server.warnings().toString());
+        // a controller: only the policy
+        StartupReport controller = StartupReport.of(s, Selection.of(s, policies, backends, transports), backends, ExpectedKinds.parse("policy"));
+        assertEquals(1, controller.warnings().size(), controller.warnings().toString());
+        assertTrue(controller.warnings().getFirst().startsWith("no scheduling policy available"), controller.warnings().toString());
+    }
+
+    @Test
+    void theExpectedKindsAreReadFromTheRoleProperty() {
+        assertEquals(EnumSet.allOf(PluginKind.class), ExpectedKinds.parse(null), "unset: the standalone role needs all three");
+        assertEquals(EnumSet.allOf(PluginKind.class), ExpectedKinds.parse(" "));
+        assertEquals(EnumSet.noneOf(PluginKind.class), ExpectedKinds.parse("none"));
+        assertEquals(EnumSet.of(PluginKind.BACKEND, PluginKind.TRANSPORT), ExpectedKinds.parse("transport,backend"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ExpectedKinds.parse("policy,gpu"));
+        assertTrue(bad.getMessage().contains("orion.role.expects='policy,gpu': 'gpu' is not a plugin kind"), bad.getMessage());
     }
 }

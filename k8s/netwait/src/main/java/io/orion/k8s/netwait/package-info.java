@@ -2,11 +2,12 @@
  * The address a node's Orion server binds to on Kubernetes: the address of the interface named
  * by {@code ORION_BIND_NET} (Orion's name), once that interface is up.
  *
- * <p>Bundle {@code io.orion.k8s.netwait} waits for the interface, then registers a
- * {@link io.orion.k8s.netwait.BindAddress} service and configures the TCP transport (PID
- * {@code io.orion.transport.tcp}: {@code bindAddress} and {@code advertisedHost}) through
- * Configuration Admin, so the server needs no Kubernetes knowledge of its own. Anyone else who
- * must bind to that address waits for the service.
+ * <p>Bundle {@code io.orion.k8s.netwait} waits for the interface (in a role that sets
+ * {@code orion.bind.wait=true}), then registers a {@link io.orion.k8s.netwait.BindAddress}
+ * service that is also the node's {@code io.orion.api.platform.BindReady} condition: the TCP and
+ * rdma transports and the node agent require that condition and take its address, so the server
+ * needs no Kubernetes knowledge of its own. Anyone else who must bind to that address waits for
+ * the service.
  */
 @Export
 @Version("1.0.0")

@@ -1,8 +1,16 @@
 package io.orion.k8s.rolestests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -91,6 +102,131 @@ class KubernetesRolesTest {
                 r.getKey().await("the line repeated", Duration.ofSeconds(15),
                         () -> r.getKey().log().lines().filter(l -> l.contains(r.getValue())).count() >= 2);
             }
+            // The device plugin's and the helper's starts say nothing about policies, backends or
+            // transports, which they do not use: the only warning is the documented line.
+            plugin.awaitStarted();
+            helper.awaitStarted();
+            assertEquals(List.of(), plugin.problems().stream().filter(l -> !l.contains("Cannot reach orion controller at ")).toList());
+            assertEquals(List.of(), helper.problems());
         }
+    }
+
+    /** A TCP connection to address:port succeeds. */
+    private static boolean accepts(String address, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theServerListensNowhereAndJoinsNoPoolUntilItsInterfaceIsUpThenBindsToItUnderNodeName() throws Exception {
+        int port = Role.freePort();
+        try (RecordingController controller = new RecordingController();
+             Role server = new Role("server-k8s", homes.resolve("server"), Map.of(
+                     "io.orion.transport.shm", "directory=" + homes.resolve("server/shm") + "\n",
+                     "io.orion.transport.tcp", "port=" + port + "\n",
+                     "io.orion.agent", "controller=" + controller.url() + "\n",
+                     "io.orion.k8s.netwait", "retrySeconds=1\n"))) {
+            server.start(Map.of("ORION_BIND_NET", "nosuchnic1", "NODE_NAME", "gpu-node-7"));
+            server.awaitStarted();
+            server.await("the wait repeated", Duration.ofSeconds(20),
+                    () -> server.log().lines().filter(l -> l.contains("Waiting for net nosuchnic1 becoming ready ...")).count() >= 3);
+            assertFalse(accepts("127.0.0.1", port), "nothing listens on the server port while the interface is missing:\n" + server.orionLog());
+            assertEquals(List.of(), controller.registrations, "the node joins no pool while the interface is missing");
+            assertEquals(List.of(), server.problems(), "waiting is no problem: INFO lines only");
+
+            // The interface appears: here the ConfigMap names one that is up (loopback), as an
+            // operator correcting bindNet does; netwait looks again and finds it.
+            server.configure("io.orion.k8s.netwait", "interfaceName=lo\nretrySeconds=1\n");
+            server.await("the bind address", Duration.ofSeconds(30), () -> server.log().contains("net lo is ready: binding to 127.0.0.1"));
+            // The agent and the transports start together; a registration made before the TCP
+            // listener opened is followed at once by one that has it (a transport change re-registers).
+            String endpoint = "\"tcp\":\"tcp://127.0.0.1:" + port + "\"";
+            server.await("the node's registration with its TCP endpoint on the interface", Duration.ofSeconds(30),
+                    () -> controller.registrations.stream().anyMatch(r -> r.contains(endpoint)));
+            assertTrue(accepts("127.0.0.1", port), "the listener is up");
+            for (String r : controller.registrations) {
+                assertTrue(r.contains("\"name\":\"gpu-node-7\""), "registered under NODE_NAME: " + r);
+                assertTrue(r.contains("\"address\":\"127.0.0.1\""), r);
+            }
+            // bound to that address, not to every interface
+            String other = otherAddress();
+            if (other != null) assertFalse(accepts(other, port), "the listener is on 127.0.0.1 only, not on " + other);
+            assertEquals(List.of(), server.problems());
+        }
+    }
+
+    /** An IPv4 address of this machine other than loopback, or null on a machine without one. */
+    private static String otherAddress() throws IOException {
+        for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) continue;
+            for (InetAddress a : java.util.Collections.list(nic.getInetAddresses())) if (a instanceof Inet4Address) return a.getHostAddress();
+        }
+        return null;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** kube-scheduler's own ExtenderArgs fixture (k8s/scheduler's test resources), its pod given these containers. */
+    private static String extenderArgs(String containers) throws IOException {
+        ObjectNode args = (ObjectNode) JSON.readTree(Files.readString(Path.of(System.getProperty("orion.scheduler.fixtures"), "ExtenderArgs.upstream.json")));
+        if (containers != null) ((ObjectNode) args.at("/Pod/spec")).set("containers", JSON.readTree(containers));
+        return JSON.writeValueAsString(args);
+    }
+
+    private static String vgpuContainer(int gmemMiB) {
+        return "[{\"name\":\"app\",\"image\":\"x\",\"resources\":{\"limits\":{\"virtaitech.com/gpu\":\"1\"}},"
+                + "\"env\":[{\"name\":\"ORION_GMEM\",\"value\":\"" + gmemMiB + "\"},{\"name\":\"ORION_RATIO\",\"value\":\"50\"}]}]";
+    }
+
+    @Test
+    void theSchedulerFiltersAgainstAControllerAndTheMonitorExportsACpuOnlyNode() throws Exception {
+        try (Role controller = new Role("controller", homes.resolve("controller"), Map.of())) {
+            controller.start(Map.of());
+            controller.await("the controller's pool", START, () -> controller.status("/api/v1/pool") == 200);
+            String address = "127.0.0.1:" + controller.httpPort;
+            // as the chart writes it: the extender waits for its file
+            try (Role scheduler = new Role("scheduler", homes.resolve("scheduler"), Map.of("io.orion.k8s.scheduler", "controllerAddress=" + address + "\n"));
+                 Role monitor = new Role("monitor", homes.resolve("monitor"), Map.of())) {
+                schedulerAndMonitor(controller, scheduler, monitor, address);
+            }
+        }
+    }
+
+    private void schedulerAndMonitor(Role controller, Role scheduler, Role monitor, String address) throws Exception {
+        scheduler.start(Map.of());
+        monitor.start(Map.of("ORION_CONTROLLER", address, "NODE_NAME", "cpu-node-1"));
+        assertEquals(201, controller.send("POST", "/api/v1/nodes", """
+                {"name":"gpu-1","address":"10.0.0.1","transports":{"tcp":"tcp://10.0.0.1:9960"},
+                 "gpus":[{"uuid":"GPU-1","model":"NVIDIA H200","memoryMiB":143771,"smCount":132,"ccMajor":9,"ccMinor":0,"vgpuSlots":8}]}""")
+                .statusCode());
+
+        scheduler.await("the extender", START, () -> scheduler.status("/orion-scheduler/healthz") == 200);
+        // upstream's own arguments: a pod that asks for no vGPU passes, in the upstream shape
+        var plain = JSON.readTree(scheduler.send("POST", "/orion-scheduler/filter", extenderArgs(null)).body());
+        assertEquals(List.of("node1"), List.of(JSON.convertValue(plain.path("NodeNames"), String[].class)), plain.toString());
+        assertEquals("", plain.path("Error").asText(), plain.toString());
+        // the same pod asking for a vGPU the pool's GPU can take, and one it cannot
+        var fits = JSON.readTree(scheduler.send("POST", "/orion-scheduler/filter", extenderArgs(vgpuContainer(4096))).body());
+        assertEquals(List.of("node1"), List.of(JSON.convertValue(fits.path("NodeNames"), String[].class)), fits.toString());
+        var tooBig = JSON.readTree(scheduler.send("POST", "/orion-scheduler/filter", extenderArgs(vgpuContainer(200_000))).body());
+        assertEquals(0, tooBig.path("NodeNames").size(), tooBig.toString());
+        assertTrue(tooBig.path("FailedNodes").path("node1").asText().startsWith("the Orion pool has no room for 1 vGPU(s) of 200000 MiB"),
+                tooBig.toString());
+
+        monitor.await("/metrics", START, () -> monitor.status("/metrics") == 200);
+        String metrics = monitor.send("GET", "/metrics", null).body();
+        assertTrue(metrics.lines().anyMatch(l -> l.matches("orion_monitor_controller_up\\{.*node=\"cpu-node-1\".*} 1(\\.0)?")), metrics);
+        if (!Files.exists(Path.of("/dev/nvidia0")))
+            assertTrue(metrics.lines().anyMatch(l -> l.matches("orion_node_gpus\\{.*node=\"cpu-node-1\".*} 0(\\.0)?")), metrics);
+
+        for (Role r : List.of(scheduler, monitor)) {
+            r.awaitStarted();
+            assertEquals(List.of(), r.problems(), r.role + " starts without a warning or an error");
+        }
+        assertEquals(List.of(), monitor.problems(), "a CPU-only node is no error");
     }
 }

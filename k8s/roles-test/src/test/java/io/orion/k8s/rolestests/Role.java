@@ -89,6 +89,34 @@ final class Role implements AutoCloseable {
         }
     }
 
+    /** The runtime's own log ($ORION_HOME/logs/orion.log): what operators read with kubectl logs, without the JVM's noise. */
+    String orionLog() {
+        Path f = home.resolve("logs/orion.log");
+        try {
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The WARN and ERROR lines of the runtime's log. */
+    List<String> problems() {
+        return orionLog().lines().filter(l -> l.matches("^\\S+ \\S+ (WARN|ERROR) .*")).toList();
+    }
+
+    /** Waits until the platform core has reported the settled start ("started: ..."), the end of a role's start. */
+    void awaitStarted() throws InterruptedException {
+        await("the core's start-up report", Duration.ofSeconds(90), () -> orionLog().contains("i.o.c.i.PlatformCore - started: "));
+    }
+
+    /** Writes (or replaces) a deploy/PID.cfg file, as an operator editing the chart's ConfigMap. */
+    void configure(String pid, String content) throws IOException {
+        Path tmp = home.resolve(pid + ".cfg.tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, home.resolve("deploy").resolve(pid + ".cfg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** Waits for a condition while the process lives; the log in the message when it does not come. */
     void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();

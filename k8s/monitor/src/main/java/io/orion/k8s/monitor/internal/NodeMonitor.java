@@ -130,7 +130,7 @@ public final class NodeMonitor implements MetricsCollector {
             s.gauge("orion_vgpu_memory_used_bytes", "Device memory its client allocated.", l, u.path("memoryUsedMiB").asLong() * MIB);
             double share = u.path("sharePercent").asDouble(-1);
             // negative: the server has no measurement yet
-            if (share >= 0) s.gauge("orion_vgpu_share_percent", "Share of the GPU's time it used over the last seconds.", l, share);
+            if (share >= 0) s.gauge("orion_vgpu_compute_share_percent", "Share of its GPU's time a vGPU consumed lately", l, share);
             s.counter("orion_vgpu_launches_total", "Kernel launches of its client.", l, u.path("launches").asLong());
             s.counter("orion_vgpu_bytes_moved_total", "Bytes copied to and from the device by its client.", l, u.path("bytesMoved").asLong());
             s.counter("orion_vgpu_held_back_seconds_total", "Time the compute gate held its launches back.", l,

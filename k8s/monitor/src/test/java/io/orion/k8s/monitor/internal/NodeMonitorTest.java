@@ -85,6 +85,9 @@ class NodeMonitorTest {
             assertEquals(String.valueOf(4096.0 * 1024 * 1024), s.value("orion_vgpu_memory_quota_bytes", "vgpu=vgpu-1"));
             assertEquals("77.0", s.value("orion_vgpu_launches_total", "vgpu=vgpu-1"));
             assertEquals("1.5", s.value("orion_vgpu_held_back_seconds_total", "vgpu=vgpu-1"));
+            // the controller's name for the same measure (docs/metrics.md): one query serves both exporters
+            assertEquals("48.5", s.value("orion_vgpu_compute_share_percent", "vgpu=vgpu-1"));
+            assertFalse(s.has("orion_vgpu_share_percent"));
             assertFalse(s.lines.stream().anyMatch(l -> l.contains("vgpu-2")));
         } finally {
             http.stop(0);

@@ -1,72 +1,63 @@
 package io.orion.k8s.netwait.internal;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.orion.api.platform.BindReady;
 import io.orion.k8s.netwait.BindAddress;
 import io.orion.k8s.netwait.Interfaces;
 
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.condition.Condition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits for the bind interface, then publishes {@link BindAddress} and points the TCP transport
- * at the address. Orion's server on Kubernetes runs with the host's network, where the
- * interface may come up after the pod starts (a CNI or an InfiniBand driver still loading).
+ * Waits for the bind interface, then registers the node's {@link BindReady} condition with its
+ * address (and {@code NODE_NAME}), which is also the {@link BindAddress} service. Until then the
+ * TCP and rdma transports and the node agent, which require that condition, do not exist: the
+ * server listens nowhere and the node is in no pool. Orion's server on Kubernetes runs with the
+ * host's network, where the interface may come up after the pod starts (a CNI or an InfiniBand
+ * driver still loading).
+ *
+ * <p>It waits only where the role says the address comes from here ({@value BindReady#WAIT_PROPERTY}
+ * {@code =true}, the {@code server-k8s} role); elsewhere (the helper uses {@link Interfaces}) it
+ * does nothing, and the platform core registers the condition.
  */
+// The condition is registered by hand, so the resolver is told here that this bundle offers it.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=org.osgi.service.condition.Condition")
 @Component(immediate = true, service = {}, configurationPid = NetWait.PID)
 @Designate(ocd = NetWaitConfig.class)
 public final class NetWait {
     static final String PID = "io.orion.k8s.netwait";
-    static final String TCP_PID = "io.orion.transport.tcp";
-    static final String AGENT_PID = "io.orion.agent";
     private static final Logger LOG = LoggerFactory.getLogger(NetWait.class);
 
     private final Thread thread;
-    private Consumer<InetAddress> onReady;
-    private volatile ServiceRegistration<BindAddress> registration;
+    private volatile Consumer<InetAddress> onReady;
+    private volatile ServiceRegistration<?> registration;
     private volatile boolean stopped;
 
     @Activate
-    public NetWait(BundleContext context, @Reference ConfigurationAdmin cm, NetWaitConfig config) {
+    public NetWait(BundleContext context, NetWaitConfig config) {
         this(Interfaces.bindNet(config.interfaceName()), Duration.ofSeconds(config.retrySeconds()), Interfaces::addressOf, null);
+        if (!Boolean.parseBoolean(context.getProperty(BindReady.WAIT_PROPERTY))) return;
         String nic = Interfaces.bindNet(config.interfaceName());
-        boolean tcp = config.configureTcp(), agent = config.configureAgent();
-        String node = System.getenv().getOrDefault("NODE_NAME", "").strip();
-        onReady = a -> {
-            if (tcp) configureTcp(cm, a.getHostAddress());
-            if (agent) configureAgent(cm, a.getHostAddress(), node);
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put(BindAddress.INTERFACE_PROPERTY, nic);
-            props.put(BindAddress.ADDRESS_PROPERTY, a.getHostAddress());
-            BindAddress service = new BindAddress() {
-                @Override public String interfaceName() { return nic; }
-                @Override public InetAddress address() { return a; }
-            };
-            synchronized (this) {
-                if (!stopped) registration = context.registerService(BindAddress.class, service, props);
-            }
-        };
+        onReady = a -> register(context, nic, a);
         thread.start();
     }
 
-    /** Waits in a thread of its own (started here when {@code ready} is given) and hands the address to {@code ready}. */
+    /** Waits in a thread of its own and hands the address to {@code ready}; with none, waits for nothing. */
     NetWait(String nic, Duration retry, Function<String, Optional<InetAddress>> lookup, Consumer<InetAddress> ready) {
         onReady = ready;
         thread = Thread.ofPlatform().daemon().name("orion-netwait").unstarted(() -> {
@@ -87,40 +78,40 @@ public final class NetWait {
         if (ready != null) thread.start();
     }
 
-    /** Sets the transport's bind address and advertised host, keeping its other settings. */
-    static void configureTcp(ConfigurationAdmin cm, String address) {
-        update(cm, TCP_PID, Map.of("bindAddress", address, "advertisedHost", address));
+    /** The condition's properties: its id, the interface and address, and the node's name when {@code NODE_NAME} is set. */
+    static Dictionary<String, Object> properties(String nic, InetAddress address, String nodeName) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Condition.CONDITION_ID, BindReady.CONDITION_ID);
+        props.put(BindReady.INTERFACE_PROPERTY, nic);
+        props.put(BindReady.ADDRESS_PROPERTY, address.getHostAddress());
+        if (nodeName != null && !nodeName.isBlank()) props.put(BindReady.NODE_NAME_PROPERTY, nodeName.strip());
+        return props;
     }
 
-    /** Sets the node agent's address (and node name when known), keeping its other settings (the controller URL). */
-    static void configureAgent(ConfigurationAdmin cm, String address, String nodeName) {
-        update(cm, AGENT_PID, nodeName.isEmpty() ? Map.of("address", address) : Map.of("address", address, "nodeName", nodeName));
-    }
-
-    /** Merges values into a PID's configuration; no update (no component restart) when they are already there. */
-    private static void update(ConfigurationAdmin cm, String pid, Map<String, String> values) {
-        try {
-            Configuration c = cm.getConfiguration(pid, "?");
-            Dictionary<String, Object> props = c.getProperties();
-            if (props == null) props = new Hashtable<>();
-            boolean same = true;
-            for (Map.Entry<String, String> e : values.entrySet()) same &= e.getValue().equals(props.get(e.getKey()));
-            if (same) return;
-            for (Map.Entry<String, String> e : values.entrySet()) props.put(e.getKey(), e.getValue());
-            c.update(props);
-        } catch (IOException e) {
-            LOG.error("cannot configure {} with {}: {}", pid, values, e.getMessage(), e);
+    private void register(BundleContext context, String nic, InetAddress address) {
+        Object service = new Ready(nic, address);
+        synchronized (this) {
+            if (!stopped) registration = context.registerService(new String[]{Condition.class.getName(), BindAddress.class.getName()},
+                    service, properties(nic, address, System.getenv("NODE_NAME")));
         }
     }
+
+    /** The condition and the address, as one service. */
+    private record Ready(String interfaceName, InetAddress address) implements Condition, BindAddress {}
 
     @Deactivate
     void deactivate() {
         stopped = true;
         thread.interrupt();
         synchronized (this) {
-            if (registration != null) registration.unregister();
+            if (registration != null) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // unregistered with the bundle
+                }
+            }
             registration = null;
         }
     }
-
 }

@@ -5,7 +5,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of the bind-network wait, PID {@value NetWait#PID}. */
 @ObjectClassDefinition(name = "Orion bind network",
-        description = "Waits until ORION_BIND_NET is up, then binds the server's TCP transport to its address.")
+        description = "Waits until ORION_BIND_NET is up; until then the server's TCP and rdma transports and its node agent do not start, "
+                + "then they bind to its address.")
 @interface NetWaitConfig {
 
     @AttributeDefinition(name = "Interface", description = "Network interface to bind to; empty for $ORION_BIND_NET, else eth0.")
@@ -13,13 +14,4 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Retry (s)", min = "1", description = "How often a missing interface is looked for again.")
     int retrySeconds() default 2;
-
-    @AttributeDefinition(name = "Configure TCP transport",
-            description = "Set bindAddress and advertisedHost of PID io.orion.transport.tcp to the interface's address.")
-    boolean configureTcp() default true;
-
-    @AttributeDefinition(name = "Configure node agent",
-            description = "Set address of PID io.orion.agent to the interface's address, and its nodeName to $NODE_NAME when set, "
-                    + "so that the node joins the pool under its Kubernetes name at the address clients reach.")
-    boolean configureAgent() default true;
 }

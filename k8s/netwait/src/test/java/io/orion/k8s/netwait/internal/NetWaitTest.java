@@ -1,25 +1,25 @@
 package io.orion.k8s.netwait.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.orion.api.platform.BindReady;
 import io.orion.k8s.netwait.Interfaces;
 
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.condition.Condition;
 import org.junit.jupiter.api.Test;
 
 class NetWaitTest {
@@ -50,44 +50,23 @@ class NetWaitTest {
     }
 
     @Test
-    void tcpTransportGetsTheAddressAndKeepsItsOtherSettings() {
-        Dictionary<String, Object> stored = new Hashtable<>();
-        stored.put("port", 9960);
-        int[] updates = {0};
-        Configuration config = (Configuration) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Configuration.class},
-                (p, m, a) -> switch (m.getName()) {
-                    case "getProperties" -> stored.isEmpty() ? null : copy(stored);
-                    case "update" -> {
-                        @SuppressWarnings("unchecked") Dictionary<String, Object> d = (Dictionary<String, Object>) a[0];
-                        for (var k = d.keys(); k.hasMoreElements(); ) { String key = k.nextElement(); stored.put(key, d.get(key)); }
-                        updates[0]++;
-                        yield null;
-                    }
-                    default -> throw new UnsupportedOperationException(m.getName());
-                });
-        java.util.List<Object> pids = new java.util.ArrayList<>();
-        ConfigurationAdmin cm = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{ConfigurationAdmin.class},
-                (p, m, a) -> {
-                    pids.add(a[0]);
-                    return config;
-                });
-        NetWait.configureTcp(cm, "10.1.2.3");
-        assertEquals("10.1.2.3", stored.get("bindAddress"));
-        assertEquals("10.1.2.3", stored.get("advertisedHost"));
-        assertEquals(9960, stored.get("port"));
-        NetWait.configureTcp(cm, "10.1.2.3");
-        assertEquals(1, updates[0], "an unchanged address does not restart the transport");
-        // the node agent: the same store stands in for its PID here
-        NetWait.configureAgent(cm, "10.1.2.3", "gpu-node-7");
-        assertEquals("gpu-node-7", stored.get("nodeName"));
-        assertEquals("10.1.2.3", stored.get("address"));
-        assertEquals(java.util.List.of(NetWait.TCP_PID, NetWait.TCP_PID, NetWait.AGENT_PID), pids);
+    void theConditionCarriesTheAddressAndTheNodeName() throws Exception {
+        Dictionary<String, Object> p = NetWait.properties("ib7", InetAddress.getByName("10.1.2.3"), " gpu-node-7 ");
+        assertEquals(BindReady.CONDITION_ID, p.get(Condition.CONDITION_ID));
+        assertEquals("ib7", p.get(BindReady.INTERFACE_PROPERTY));
+        assertEquals("10.1.2.3", p.get(BindReady.ADDRESS_PROPERTY));
+        assertEquals("gpu-node-7", p.get(BindReady.NODE_NAME_PROPERTY));
+        assertNull(NetWait.properties("ib7", InetAddress.getByName("10.1.2.3"), "").get(BindReady.NODE_NAME_PROPERTY),
+                "without NODE_NAME the agent falls back to its own name");
     }
 
-    private static Dictionary<String, Object> copy(Dictionary<String, Object> d) {
-        Hashtable<String, Object> c = new Hashtable<>();
-        for (var k = d.keys(); k.hasMoreElements(); ) { String key = k.nextElement(); c.put(key, d.get(key)); }
-        return c;
+    @Test
+    void withoutAReceiverNothingWaits() throws Exception {
+        AtomicBoolean looked = new AtomicBoolean();
+        NetWait w = new NetWait("ib7", Duration.ofMillis(10), n -> { looked.set(true); return Optional.empty(); }, null);
+        Thread.sleep(200);
+        w.deactivate();
+        assertFalse(looked.get(), "a role that does not wait (the helper) looks for no interface and logs nothing");
     }
 
     private static String log() {

@@ -61,7 +61,7 @@ class NoUcxTest {
                     });
             RdmaConfig config = (RdmaConfig) Proxy.newProxyInstance(Child.class.getClassLoader(), new Class<?>[] {RdmaConfig.class},
                     (proxy, m, a) -> m.getName().equals("annotationType") ? (Class<? extends Annotation>) RdmaConfig.class : m.getDefaultValue());
-            RdmaTransportComponent c = new RdmaTransportComponent(ctx, config);
+            RdmaTransportComponent c = new RdmaTransportComponent(ctx, config, java.util.Map.of());
             c.deactivate();
             System.out.println(registered[0] == null ? "nothing registered" : "registered " + registered[0]);
         }

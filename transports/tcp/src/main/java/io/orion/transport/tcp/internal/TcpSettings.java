@@ -43,6 +43,10 @@ public record TcpSettings(String bindAddress, int port, String advertisedHost, b
         return new TcpSettings(a, port, advertisedHost, busyPoll, spinMicros, socketBufferBytes, maxFrameBytes);
     }
 
+    public TcpSettings withAdvertisedHost(String h) {
+        return new TcpSettings(bindAddress, port, h, busyPoll, spinMicros, socketBufferBytes, maxFrameBytes);
+    }
+
     public TcpSettings withBusyPoll(boolean b) {
         return new TcpSettings(bindAddress, port, advertisedHost, b, spinMicros, socketBufferBytes, maxFrameBytes);
     }
