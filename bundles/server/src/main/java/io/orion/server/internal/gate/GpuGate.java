@@ -300,7 +300,7 @@ public final class GpuGate implements AutoCloseable {
                             continue;
                         }
                         long until = Math.min(d.until(), nextSample);
-                        wake.awaitNanos(Math.max(1, until - now));
+                        wake.awaitNanos(clock.sleepNanos(Math.max(1, until - now)));
                     }
                 }
             }

@@ -76,11 +76,6 @@ final class Tenant {
         return s.modeOf(lead.id(), lead.groupId());
     }
 
-    /** The account of the whole tenant (its group's; its vGPU's own when it has no group). */
-    ShareAccount account() {
-        return members.getFirst().groupAccount();
-    }
-
     /** Whether its share is a cap that can bind (strict below 100 %). */
     boolean capped() {
         return mode == ComputeMode.STRICT && ratio() < 100;
