@@ -19,7 +19,12 @@ import io.orion.server.internal.gate.NanoClock;
  *   <li>while no work at all is queued (a strict vGPU waiting for its budget, a holder gone quiet, a
  *       hand-over), time passes in ticks of {@link #TICK} once the device has been idle for
  *       {@link #IDLE_AFTER} of real time, so a hand-over that takes the machine less than that
- *       costs no device time.</li>
+ *       costs no device time;</li>
+ *   <li>unless idle time is switched off ({@link #idleTime}): then only kernels move the clock, and
+ *       a client thread that the machine does not run for a while (a loaded build machine does that
+ *       for many milliseconds) costs its vGPU nothing, not a slice given away as if it had gone
+ *       quiet. For tenants that all keep the GPU busy; a strict cap, or a holder that stops, needs
+ *       idle time to pass.</li>
  * </ul>
  * It runs ahead of real time while kernels run (the interpreter is faster than their cost), so the
  * gate's thread is told to look again every {@link #MAX_SLEEP} of real time.
@@ -42,11 +47,17 @@ public final class DeviceTimeClock implements HostClock, NanoClock, AutoCloseabl
     private volatile long idleSinceReal = System.nanoTime();
     private volatile double nanosPerInstruction;
     private volatile boolean closed;
+    private volatile boolean idleTime = true;
     private final Thread ticker;
 
     public DeviceTimeClock(double nanosPerInstruction) {
         this.nanosPerInstruction = nanosPerInstruction;
         this.ticker = Thread.ofPlatform().daemon().name("device-time-ticker").start(this::tick);
+    }
+
+    /** Whether idle time passes (from now on): on by default. */
+    public void idleTime(boolean on) {
+        idleTime = on;
     }
 
     /** A new cost per thread-instruction, for kernels that run from now on. */
@@ -99,7 +110,7 @@ public final class DeviceTimeClock implements HostClock, NanoClock, AutoCloseabl
     private void tick() {
         while (!closed) {
             LockSupport.parkNanos(TICK);
-            if (pending.get() == 0 && System.nanoTime() - idleSinceReal >= IDLE_AFTER) now.addAndGet(TICK);
+            if (idleTime && pending.get() == 0 && System.nanoTime() - idleSinceReal >= IDLE_AFTER) now.addAndGet(TICK);
         }
     }
 

@@ -267,6 +267,7 @@ class GateOnHostBackendTest {
     @CsvSource({"elastic, 50, 50", "elastic, 30, 70", "strict, 30, 70"})
     void twoBusyVgpusGetTheirRatios(String mode, int ra, int rb) {
         gate(ComputeMode.parse(mode, "mode", false));
+        clock.idleTime(mode.equals("strict")); // strict budgets refill with time, also while the GPU idles
         Process a = process(new Vgpu("a", "", ra), true), b = process(new Vgpu("b", "", rb), true);
         long t = now();
         assertSplit(shares(List.of(a, b), t + 300 * MS, t + 2300 * MS), ra, rb);
@@ -304,6 +305,7 @@ class GateOnHostBackendTest {
     @Test
     void aRatioChangeAppliesToRunningProcessesAtOnce() {
         gate(ComputeMode.ELASTIC);
+        clock.idleTime(false); // both always want the GPU: a thread the machine stalls costs it nothing
         Process a = process(new Vgpu("a", "", 50), true), b = process(new Vgpu("b", "", 50), true);
         long t = now();
         assertSplit(shares(List.of(a, b), t + 300 * MS, t + 1300 * MS), 50, 50);
@@ -318,6 +320,7 @@ class GateOnHostBackendTest {
     @Test
     void theProcessesOfAGroupShareOneRatio() {
         gate(ComputeMode.ELASTIC);
+        clock.idleTime(false); // all always want the GPU: a thread the machine stalls costs it nothing
         Vgpu podA = new Vgpu("pod-a", "pod", 50), podB = new Vgpu("pod-b", "pod", 50);
         podA.groupAccount = podB.groupAccount = new ShareAccount();
         Process a = process(podA, true), b = process(podB, true), other = process(new Vgpu("other", "", 50), true);
