@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The compute-share benchmark (issue 8) on a GPU machine: vGPU shares through the real server and
-# its compute gate, strict and elastic, against the gate off; a ratio changed mid-run; the gate's
-# overhead at ratio 100 against the backend called directly. About 3 minutes on the H200.
+# its compute gate, strict and elastic, against the gate off; a pod of two processes sharing its
+# group's ratio; a ratio changed mid-run; the gate's overhead at ratio 100 against the backend
+# called directly. About 3.5 minutes on the H200.
 #
 #   bundles/client-java/bench/compute-share.sh [OUT_DIR] [BACKEND] [extra ComputeShareBench arguments]
 #

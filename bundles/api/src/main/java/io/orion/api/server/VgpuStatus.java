@@ -23,15 +23,25 @@ package io.orion.api.server;
  *                         granted (a counter; a wait in progress included)
  * @param gpuMillis        GPU time its kernels consumed since it was granted, as the gate measured
  *                         it (a counter)
+ * @param groupRatio       the share the gate enforces for its group on its GPU: shares belong to
+ *                         groups ({@code ORION_GROUP_ID}), all the group's vGPUs on one GPU are one
+ *                         tenant, and the ratio of the one granted or resized last is the group's;
+ *                         its own ratio when it has no group
+ * @param groupSharePercent share of its GPU's time its whole group consumed over the window (its
+ *                         own when it has no group); -1 while the gate is off
+ * @param groupHeldBackMillis time launches of its group were held back since the group's first vGPU
+ *                         on its GPU was granted (a counter; its own when it has no group)
  */
 public record VgpuStatus(VgpuGrant grant, long memoryUsedBytes, int sessions, boolean automatic, long launches,
                          long bytesToDevice, long bytesFromDevice, long bytesOnDevice, String computeMode,
-                         double sharePercent, long heldBackMillis, long gpuMillis) {
+                         double sharePercent, long heldBackMillis, long gpuMillis, int groupRatio,
+                         double groupSharePercent, long groupHeldBackMillis) {
 
     /** A status without compute measurements: mode {@code off}, share -1. */
     public VgpuStatus(VgpuGrant grant, long memoryUsedBytes, int sessions, boolean automatic, long launches,
                       long bytesToDevice, long bytesFromDevice, long bytesOnDevice) {
-        this(grant, memoryUsedBytes, sessions, automatic, launches, bytesToDevice, bytesFromDevice, bytesOnDevice, "off", -1, 0, 0);
+        this(grant, memoryUsedBytes, sessions, automatic, launches, bytesToDevice, bytesFromDevice, bytesOnDevice, "off", -1, 0, 0,
+                grant.ratio(), -1, 0);
     }
 
     /** A status without traffic counters (all zero) or compute measurements. */
@@ -39,9 +49,15 @@ public record VgpuStatus(VgpuGrant grant, long memoryUsedBytes, int sessions, bo
         this(grant, memoryUsedBytes, sessions, automatic, 0, 0, 0, 0);
     }
 
-    /** This status with the compute gate's figures. */
+    /** This status with the compute gate's figures of the vGPU; its group's are set to the same (a vGPU without a group). */
     public VgpuStatus withCompute(String mode, double share, long heldBack, long gpu) {
         return new VgpuStatus(grant, memoryUsedBytes, sessions, automatic, launches, bytesToDevice, bytesFromDevice,
-                bytesOnDevice, mode, share, heldBack, gpu);
+                bytesOnDevice, mode, share, heldBack, gpu, grant.ratio(), share, heldBack);
+    }
+
+    /** This status with the compute gate's figures of its group on its GPU. */
+    public VgpuStatus withGroupCompute(int ratio, double share, long heldBack) {
+        return new VgpuStatus(grant, memoryUsedBytes, sessions, automatic, launches, bytesToDevice, bytesFromDevice,
+                bytesOnDevice, computeMode, sharePercent, heldBackMillis, gpuMillis, ratio, share, heldBack);
     }
 }

@@ -21,8 +21,9 @@ import io.orion.server.internal.gate.GpuGate;
  * The compute gate on a real GPU (issue 8, docs/benchmarks.md): saturating spin kernels through
  * real vGPUs — one session each, over shm, through the real server, each on its own Java client
  * thread — measuring the share of the GPU each gets, in strict and elastic mode and with the gate
- * off (contexts time-sliced by the GPU: the baseline); one vGPU alone at 30 %; a ratio changed
- * mid-run; and the gate's overhead at ratio 100 against the backend called directly.
+ * off (contexts time-sliced by the GPU: the baseline); one vGPU alone at 30 %; a pod of two
+ * processes (two vGPUs of one group at 30) beside a vGPU at 70; a ratio changed mid-run; and the
+ * gate's overhead at ratio 100 against the backend called directly.
  *
  * <p>A vGPU's share over a window is the spin kernels it completed in it times their duration
  * alone (calibrated first on a direct context), over the window: the GPU time it got, whatever
@@ -42,6 +43,9 @@ public final class ComputeShareBench {
     private final GpuDevice gpu;
     private final ServerFixture fx;
     private final List<RemoteSpin> loads = new ArrayList<>();
+    /** A pod of two processes, each on its own vGPU of group {@value #POD} (as the controller allocates them). */
+    private final List<RemoteSpin> pod = new ArrayList<>();
+    private static final String POD = "pod";
     private final int reps;
     private final long window, warm;
     private final double kernelMillis;
@@ -63,6 +67,16 @@ public final class ComputeShareBench {
             r.iterations(iters);
             loads.add(r);
         }
+        for (int i = 0; i < 2; i++) {
+            fx.server.grant(new VgpuGrant(podVgpu(i), gpu.uuid(), 256, 30, POD));
+            RemoteSpin r = new RemoteSpin(fx.shmEndpoint, podVgpu(i), POD, kernel, busy);
+            r.iterations(iters);
+            pod.add(r);
+        }
+    }
+
+    private static String podVgpu(int i) {
+        return POD + "-" + i;
     }
 
     private static String vgpu(int i) {
@@ -111,6 +125,7 @@ public final class ComputeShareBench {
                     b.run(direct, iters);
                 } finally {
                     b.loads.forEach(RemoteSpin::close);
+                    b.pod.forEach(RemoteSpin::close);
                 }
                 String header = String.format(Locale.ROOT, "Orion compute-share benchmark: backend %s (%s, %s, %d SMs), %s, Java %s, %d CPUs\n"
                         + "%s kernel of %.3f ms alone (%d x %d threads, %d iterations); %d repetitions of %d ms windows after %d ms warm-up;"
@@ -169,6 +184,7 @@ public final class ComputeShareBench {
                     + "   mode     ratios        vGPU       target  measured            gate's own figure");
             for (int[] ratios : CASES) shares(mode, ratios);
             alone(mode);
+            pod(mode);
         }
         report.heading("Ratio changed mid-run (2 vGPUs busy; the new share over 500 ms windows)");
         for (ComputeMode mode : new ComputeMode[] {ComputeMode.STRICT, ComputeMode.ELASTIC}) ratioChange(mode);
@@ -248,6 +264,38 @@ public final class ComputeShareBench {
             case OFF -> -1;
         };
         report.share(mode.label(), "30 alone", vgpu(0), target, share, gateSays, TOLERANCE);
+    }
+
+    /**
+     * A pod of two processes, each on a vGPU of its own at 30 % in one group, beside a vGPU at 70 %:
+     * the pod together gets 30 (shares are the group's), not 2 × 30 against 70.
+     */
+    private void pod(ComputeMode mode) {
+        resize(0, 70);
+        double[] podShare = new double[reps], podGate = new double[reps], other = new double[reps], otherGate = new double[reps];
+        progress(mode.label() + " pod of two at 30 beside 70");
+        for (int rep = 0; rep < reps; rep++) {
+            RemoteSpin o = loads.get(0);
+            o.start();
+            pod.forEach(RemoteSpin::start);
+            long t0, t1;
+            try {
+                sleep(warm);
+                t0 = System.nanoTime();
+                sleep(window);
+                t1 = System.nanoTime();
+                podGate[rep] = fx.server.vgpu(podVgpu(0)).orElseThrow().groupSharePercent();
+                otherGate[rep] = fx.server.vgpu(vgpu(0)).orElseThrow().sharePercent();
+            } finally {
+                o.stop();
+                pod.forEach(RemoteSpin::stop);
+            }
+            for (RemoteSpin p : pod) podShare[rep] += 100.0 * p.completed(t0, t1) * kernelMillis * 1e6 / (t1 - t0);
+            other[rep] = 100.0 * o.completed(t0, t1) * kernelMillis * 1e6 / (t1 - t0);
+        }
+        boolean off = mode == ComputeMode.OFF;
+        report.share(mode.label(), "pod 2x30/70", "pod (2)", off ? -1 : 30, podShare, podGate, TOLERANCE);
+        report.share(mode.label(), "pod 2x30/70", vgpu(0), off ? -1 : 70, other, otherGate, TOLERANCE);
     }
 
     /** 50/50, then 20/80 from a second in: when every 500 ms window from then on has the first within ±5 points of 20. */

@@ -21,10 +21,15 @@ public final class RemoteSpin extends SpinLoop implements AutoCloseable {
     private KernelArgs args;
 
     public RemoteSpin(String endpoint, String vgpuId, SpinKernel kernel, boolean busyPoll) {
+        this(endpoint, vgpuId, "", kernel, busyPoll);
+    }
+
+    /** A process of group {@code groupId} ({@code ORION_GROUP_ID}; empty for none) on its granted vGPU. */
+    public RemoteSpin(String endpoint, String vgpuId, String groupId, SpinKernel kernel, boolean busyPoll) {
         super(vgpuId);
         this.kernel = kernel;
-        this.session = OrionClient.open(ClientOptions.of(endpoint, 64).withVgpus(List.of(vgpuId)).withBusyPoll(busyPoll)
-                .withClientName("compute-share-bench"));
+        this.session = OrionClient.open(ClientOptions.of(endpoint, 64).withVgpus(List.of(vgpuId)).withGroup(groupId)
+                .withBusyPoll(busyPoll).withClientName("compute-share-bench"));
         this.d = session.device(0);
         this.spin = d.loadModule(SpinKernel.ptx()).kernel(SpinKernel.NAME);
         this.out = d.malloc(4L * kernel.threads);

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import io.orion.api.backend.GpuBackend;
 import io.orion.server.internal.RemotingServer;
 import io.orion.server.internal.ServerSettings;
+import io.orion.server.internal.gate.GateSettings;
+import io.orion.server.internal.gate.NanoClock;
 import io.orion.transport.shm.internal.ShmSettings;
 import io.orion.transport.shm.internal.ShmTransport;
 import io.orion.transport.tcp.internal.TcpSettings;
@@ -42,6 +44,18 @@ public final class ServerFixture implements AutoCloseable {
     /** As the others, with the transports' settings changed by {@code tcpSettings} and {@code shmSettings} (frame limits, rings). */
     public ServerFixture(GpuBackend backend, ServerSettings settings, boolean busyPoll, UnaryOperator<TcpSettings> tcpSettings,
                          UnaryOperator<ShmSettings> shmSettings) throws IOException {
+        this(new RemotingServer(settings, () -> Optional.of(backend)), busyPoll, tcpSettings, shmSettings);
+    }
+
+    /** A server whose compute gate has {@code gate} and reads {@code clock} (a {@link DeviceTimeClock} to test it exactly). */
+    public ServerFixture(GpuBackend backend, ServerSettings settings, GateSettings gate, NanoClock clock) throws IOException {
+        this(new RemotingServer(settings, () -> Optional.of(backend), gate, clock), false, UnaryOperator.identity(),
+                UnaryOperator.identity());
+    }
+
+    private ServerFixture(RemotingServer server, boolean busyPoll, UnaryOperator<TcpSettings> tcpSettings,
+                          UnaryOperator<ShmSettings> shmSettings) throws IOException {
+        this.server = server;
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -49,7 +63,6 @@ public final class ServerFixture implements AutoCloseable {
         dir = Files.createTempDirectory(Path.of("/dev/shm"), "orion-test-");
         tcp = new TcpTransport(tcpSettings.apply(TcpSettings.defaults().withBindAddress("127.0.0.1").withPort(port).withBusyPoll(busyPoll)));
         shm = new ShmTransport(shmSettings.apply(ShmSettings.defaults().withDirectory(dir).withRegionMiB(64).withBusyPoll(busyPoll)));
-        server = new RemotingServer(settings, () -> Optional.of(backend));
         server.useTransports(List.of(tcp, shm));
         tcpEndpoint = "tcp://127.0.0.1:" + port;
         shmEndpoint = "shm://" + dir.resolve("orion.sock");

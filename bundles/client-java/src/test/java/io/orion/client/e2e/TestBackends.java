@@ -3,6 +3,7 @@ package io.orion.client.e2e;
 import java.lang.reflect.Constructor;
 
 import io.orion.api.backend.GpuBackend;
+import io.orion.backend.host.internal.HostClock;
 
 /**
  * The real backends without OSGi, for tests and the benchmark: each backend keeps a plain
@@ -13,11 +14,16 @@ public final class TestBackends {
 
     /** The host backend (PTX interpreter) with {@code devices} devices of {@code memoryMiB}. */
     public static GpuBackend host(int devices, long memoryMiB) {
+        return host(devices, memoryMiB, HostClock.SYSTEM);
+    }
+
+    /** As the other, with its events timed by {@code clock} (a {@link DeviceTimeClock}, to time work exactly). */
+    public static GpuBackend host(int devices, long memoryMiB, HostClock clock) {
         try {
             Class<?> c = Class.forName("io.orion.backend.host.internal.HostBackend");
-            Constructor<?> k = c.getDeclaredConstructor(int.class, long.class, String.class, int.class);
+            Constructor<?> k = c.getDeclaredConstructor(int.class, long.class, String.class, int.class, HostClock.class);
             k.setAccessible(true);
-            return (GpuBackend) k.newInstance(devices, memoryMiB, "", 0);
+            return (GpuBackend) k.newInstance(devices, memoryMiB, "", 0, clock);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the host backend (io.orion.backend.host) is not on the class path", e);
         }

@@ -57,6 +57,7 @@ final class GatedLaunches implements LaunchGate {
 
     @Override
     public VgpuStatus describe(Grant g, VgpuStatus s) {
-        return s.withCompute(gate.modeOf(g).label(), gate.sharePercent(g), gate.heldBackMillis(g), g.account().gpuMillis());
+        return s.withCompute(gate.modeOf(g).label(), gate.sharePercent(g), gate.heldBackMillis(g), g.account().gpuMillis())
+                .withGroupCompute(gate.groupRatio(g), gate.groupSharePercent(g), gate.groupHeldBackMillis(g));
     }
 }

@@ -28,6 +28,11 @@ final class Grant implements GateTenant {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     /** What the compute gate measured of it: GPU time, share, time held back (all its sessions). */
     private final ShareAccount compute = new ShareAccount();
+    /** Its group's on its GPU, shared with the group's other vGPUs there ({@link Grants} assigns it); its own without a group. */
+    private volatile ShareAccount groupCompute = compute;
+    /** Numbers every ratio set on this server, so that the gate can tell which of a group's vGPUs was resized last. */
+    private static final AtomicLong RATIO_SETS = new AtomicLong();
+    private volatile long ratioVersion = RATIO_SETS.incrementAndGet();
 
     Grant(VgpuGrant grant, boolean automatic) {
         this.grant = grant;
@@ -47,11 +52,23 @@ final class Grant implements GateTenant {
     public int ratio() { return grant.ratio(); }
 
     @Override
+    public long ratioVersion() { return ratioVersion; }
+
+    @Override
     public ShareAccount account() { return compute; }
+
+    @Override
+    public ShareAccount groupAccount() { return groupCompute; }
+
+    void groupAccount(ShareAccount a) { groupCompute = a; }
 
     boolean automatic() { return automatic; }
 
-    void update(VgpuGrant g) { this.grant = g; }
+    /** A new quota, share (a changed ratio becomes the latest of its group's), or, unused, GPU and group. */
+    void update(VgpuGrant g) {
+        if (g.ratio() != grant.ratio()) ratioVersion = RATIO_SETS.incrementAndGet();
+        this.grant = g;
+    }
 
     long quotaBytes() { return grant.memoryBytes(); }
 

@@ -10,6 +10,7 @@ import io.orion.api.backend.GpuDevice;
 import io.orion.api.backend.GpuException;
 import io.orion.api.server.VgpuGrant;
 import io.orion.api.server.VgpuStatus;
+import io.orion.server.internal.gate.ShareAccount;
 
 /**
  * The vGPUs this server may serve: granted by the controller, or granted automatically for a
@@ -27,6 +28,7 @@ final class Grants {
         Grant existing = byId.get(g.id());
         if (existing == null) {
             Grant n = new Grant(g, false);
+            joinGroup(n);
             byId.put(g.id(), n);
             return n.status();
         }
@@ -35,7 +37,28 @@ final class Grants {
             throw new IllegalArgumentException("vGPU " + g.id() + " is in use by " + existing.sessions().size()
                     + " session(s): its GPU and group cannot change (resize it, or revoke it first)");
         existing.update(g);
+        if (!old.gpuUuid().equals(g.gpuUuid()) || !old.groupId().equals(g.groupId())) joinGroup(existing);
         return existing.status();
+    }
+
+    /**
+     * Gives a grant its group's account on its GPU: the one its group's other vGPUs there share, or
+     * a new one if it is the first; its own account when it has no group. The account lives as long
+     * as any of the group's vGPUs on the GPU is granted.
+     */
+    private void joinGroup(Grant g) {
+        VgpuGrant spec = g.spec();
+        if (spec.groupId().isEmpty()) {
+            g.groupAccount(g.account());
+            return;
+        }
+        for (Grant o : byId.values()) {
+            if (o != g && o.spec().groupId().equals(spec.groupId()) && o.spec().gpuUuid().equals(spec.gpuUuid())) {
+                g.groupAccount(o.groupAccount());
+                return;
+            }
+        }
+        g.groupAccount(new ShareAccount());
     }
 
     synchronized Optional<Grant> remove(String id) {
@@ -99,6 +122,7 @@ final class Grants {
             Grant g = byId.get(id);
             if (g == null) {
                 g = new Grant(new VgpuGrant(id, d.uuid(), mib, r, s.groupId), true);
+                joinGroup(g);
                 byId.put(id, g);
             }
             out.add(g);

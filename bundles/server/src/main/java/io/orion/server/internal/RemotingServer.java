@@ -33,6 +33,7 @@ import io.orion.server.internal.gate.ComputeGate;
 import io.orion.server.internal.gate.ComputeMode;
 import io.orion.server.internal.gate.GateSettings;
 import io.orion.server.internal.gate.GpuGate;
+import io.orion.server.internal.gate.NanoClock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,12 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
 
     /** A server whose launches pass the compute gate with these settings. */
     public RemotingServer(ServerSettings settings, Supplier<Optional<GpuBackend>> backend, GateSettings gate) {
-        this(settings, backend, new GatedLaunches(new ComputeGate(gate)));
+        this(settings, backend, gate, NanoClock.system());
+    }
+
+    /** As the other, with the gate reading {@code clock} (a test's that follows the host backend's device time). */
+    public RemotingServer(ServerSettings settings, Supplier<Optional<GpuBackend>> backend, GateSettings gate, NanoClock clock) {
+        this(settings, backend, new GatedLaunches(new ComputeGate(gate, clock)));
     }
 
     RemotingServer(ServerSettings settings, Supplier<Optional<GpuBackend>> backend, LaunchGate gate) {
@@ -100,6 +106,11 @@ public final class RemotingServer implements ConnectionAcceptor, VgpuServer, Aut
         if (!s.enabled()) return "off (contexts are time-sliced by the GPU; ratios are not enforced)";
         return s.mode().label() + (s.vgpuModes().isEmpty() ? "" : " " + s.vgpuModes()) + ", slices of "
                 + s.slice().toMillis() + " ms, lookahead " + s.lookahead().toMillis() + " ms";
+    }
+
+    /** The compute gate's settings now. */
+    public GateSettings gateSettings() {
+        return computeGate().settings();
     }
 
     /** What the compute gate of each GPU has done (switches, slices), for status and the benchmark. */

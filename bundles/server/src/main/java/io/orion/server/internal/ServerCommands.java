@@ -87,13 +87,15 @@ public final class ServerCommands {
 
     @Descriptor("list the vGPUs granted to this server")
     public String grants() {
-        TextTable t = new TextTable("VGPU", "GPU", "MEMORY MiB", "RATIO", "MODE", "SHARE", "HELD s", "GROUP", "USED MiB",
-                "SESSIONS", "ORIGIN");
+        TextTable t = new TextTable("VGPU", "GPU", "MEMORY MiB", "RATIO", "MODE", "SHARE", "HELD s", "GROUP",
+                "GROUP RATIO", "GROUP SHARE", "GROUP HELD s", "USED MiB", "SESSIONS", "ORIGIN");
         for (VgpuStatus v : server.vgpus()) {
             VgpuGrant g = v.grant();
-            t.row(g.id(), g.gpuUuid(), g.memoryMiB(), g.ratio() + "%", v.computeMode(),
-                    v.sharePercent() < 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", v.sharePercent()),
-                    String.format(Locale.ROOT, "%.1f", v.heldBackMillis() / 1000.0), g.groupId(), mib(v.memoryUsedBytes()), v.sessions(),
+            boolean grouped = !g.groupId().isEmpty();
+            t.row(g.id(), g.gpuUuid(), g.memoryMiB(), g.ratio() + "%", v.computeMode(), percent(v.sharePercent()),
+                    seconds(v.heldBackMillis()), g.groupId(),
+                    grouped ? v.groupRatio() + "%" : "", grouped ? percent(v.groupSharePercent()) : "",
+                    grouped ? seconds(v.groupHeldBackMillis()) : "", mib(v.memoryUsedBytes()), v.sessions(),
                     v.automatic() ? "automatic" : "granted");
         }
         return t.isEmpty() ? "no vGPUs granted\n" : t.toString();
@@ -125,6 +127,15 @@ public final class ServerCommands {
         } catch (IllegalArgumentException e) {
             return "orion:grants: " + e.getMessage() + "\n";
         }
+    }
+
+    /** A share as the gate reports it; {@code -} while the gate is off. */
+    private static String percent(double share) {
+        return share < 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", share);
+    }
+
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1f", millis / 1000.0);
     }
 
     private static long number(String s, String what) {

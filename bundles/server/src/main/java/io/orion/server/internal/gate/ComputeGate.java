@@ -75,6 +75,30 @@ public final class ComputeGate implements AutoCloseable {
         return vgpu.account().heldBackMillis(clock.nanos());
     }
 
+    /**
+     * The ratio the gate applies to the vGPU's tenant now: its group's on its GPU (the ratio of the
+     * group's vGPU whose ratio was set last, among those with a process there), or its own while
+     * it has no process on the GPU or no group.
+     */
+    public int groupRatio(GateTenant vgpu) {
+        for (GpuGate g : gates.values()) {
+            int r = g.tenantRatio(vgpu);
+            if (r > 0) return r;
+        }
+        return Math.clamp(vgpu.ratio(), 1, 100);
+    }
+
+    /** The share its group consumed over the window (all the group's vGPUs on its GPU); -1 while the gate is off. */
+    public double groupSharePercent(GateTenant vgpu) {
+        GateSettings s = settings;
+        return s.enabled() ? vgpu.groupAccount().sharePercent(clock.nanos(), s.shareWindow().toNanos()) : -1;
+    }
+
+    /** Time during which launches of its group (any of its processes on its GPU) were held back. */
+    public long groupHeldBackMillis(GateTenant vgpu) {
+        return vgpu.groupAccount().heldBackMillis(clock.nanos());
+    }
+
     public List<GpuGate.Stats> stats() {
         return gates.values().stream().map(GpuGate::stats).sorted(Comparator.comparing(GpuGate.Stats::gpu)).toList();
     }

@@ -43,6 +43,8 @@ public final class DeviceTrack {
     private static final long NAP_NANOS = 30_000;
 
     final Tenant tenant;
+    /** The vGPU this device belongs to (a member of {@link #tenant}): its account gets what this device consumes. */
+    final GateTenant vgpu;
     private final GpuGate gate;
     private final GpuContext context;
     private final ReentrantLock lock = new ReentrantLock();
@@ -56,9 +58,10 @@ public final class DeviceTrack {
     private int perInterval = 1;
     private volatile boolean closed;
 
-    DeviceTrack(GpuGate gate, Tenant tenant, GpuContext context, long lookaheadNanos) {
+    DeviceTrack(GpuGate gate, Tenant tenant, GateTenant vgpu, GpuContext context, long lookaheadNanos) {
         this.gate = gate;
         this.tenant = tenant;
+        this.vgpu = vgpu;
         this.context = context;
         // until measured, assume long kernels: two in flight, a pair of events each
         this.perLaunchNanos = lookaheadNanos / 2;
@@ -138,7 +141,7 @@ public final class DeviceTrack {
         } finally {
             lock.unlock();
         }
-        if (charge > 0) gate.charge(tenant, charge);
+        if (charge > 0) gate.charge(tenant, vgpu, charge);
     }
 
     /** The session destroys a stream: its open interval ends here, while the stream still takes events. */
@@ -285,7 +288,7 @@ public final class DeviceTrack {
         } finally {
             lock.unlock();
         }
-        if (charge > 0) gate.charge(tenant, charge);
+        if (charge > 0) gate.charge(tenant, vgpu, charge);
     }
 
     /** The oldest interval's GPU time if it is done (it is then forgotten), else -1. */

@@ -1,6 +1,6 @@
 package io.orion.server.internal.gate;
 
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +39,8 @@ public final class GpuGate implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final ShareScheduler scheduler;
-    private final Map<GateTenant, Tenant> tenants = new IdentityHashMap<>();
+    /** Tenants by {@link #keyOf}: a group's vGPUs share one. */
+    private final Map<Object, Tenant> tenants = new HashMap<>();
     private volatile GateSettings settings;
     private final Thread thread;
     // guarded by lock
@@ -60,18 +61,28 @@ public final class GpuGate implements AutoCloseable {
 
     // ---- sessions ----------------------------------------------------------------------------------
 
-    /** A session's device on this GPU joins, as one more process of its vGPU. */
+    /** Who shares a tenant: the vGPUs of one group; a vGPU without a group is alone (its identity). */
+    private record GroupKey(String groupId) {}
+
+    private static Object keyOf(GateTenant vgpu) {
+        return vgpu.groupId().isEmpty() ? vgpu : new GroupKey(vgpu.groupId());
+    }
+
+    /** A session's device on this GPU joins, as one more process of its vGPU's tenant (its group's, if it has one). */
     DeviceTrack attach(GateTenant vgpu, GpuContext context) {
         lock.lock();
         try {
             long now = clock.nanos();
-            Tenant t = tenants.get(vgpu);
+            Tenant t = tenants.get(keyOf(vgpu));
             if (t == null) {
-                t = new Tenant(vgpu, settings.modeOf(vgpu.id(), vgpu.groupId()), lock.newCondition());
-                tenants.put(vgpu, t);
+                t = new Tenant(vgpu, settings, lock.newCondition());
+                tenants.put(keyOf(vgpu), t);
                 scheduler.add(t, now);
+            } else if (!t.members.contains(vgpu)) {
+                t.members.add(vgpu);
+                t.mode = t.modeIn(settings); // the newcomer may have become the lead
             }
-            DeviceTrack d = new DeviceTrack(this, t, context, settings.lookahead().toNanos());
+            DeviceTrack d = new DeviceTrack(this, t, vgpu, context, settings.lookahead().toNanos());
             t.devices.add(d);
             return d;
         } finally {
@@ -86,10 +97,13 @@ public final class GpuGate implements AutoCloseable {
         try {
             Tenant t = d.tenant;
             t.devices.remove(d);
-            if (t.devices.isEmpty() && tenants.get(t.vgpu) == t) {
-                tenants.remove(t.vgpu);
+            if (t.devices.isEmpty() && tenants.get(keyOf(d.vgpu)) == t) {
+                tenants.remove(keyOf(d.vgpu));
                 scheduler.remove(t, clock.nanos());
                 t.admitted = false;
+            } else if (!t.devices.isEmpty() && t.devices.stream().noneMatch(o -> o.vgpu == d.vgpu)) {
+                t.members.remove(d.vgpu); // its last process here left: its ratio no longer counts
+                t.mode = t.modeIn(settings);
             }
             t.turn.signalAll();
             poke();
@@ -136,7 +150,7 @@ public final class GpuGate implements AutoCloseable {
                         continue;
                     }
                     if (!held) {
-                        t.vgpu.account().holdStarted(now);
+                        holdStarted(d.vgpu, now);
                         held = true;
                     }
                     t.turn.awaitNanos(RECHECK_NANOS);
@@ -147,7 +161,7 @@ public final class GpuGate implements AutoCloseable {
                 throw new GpuException(CudaError.LAUNCH_FAILED, "interrupted while waiting in the compute gate");
             } finally {
                 now = clock.nanos();
-                if (held) t.vgpu.account().holdEnded(now);
+                if (held) holdEnded(d.vgpu, now);
                 scheduler.waiting(t, -1, now);
             }
         } finally {
@@ -155,11 +169,33 @@ public final class GpuGate implements AutoCloseable {
         }
     }
 
-    /** Measured GPU time of a tenant (any thread, never under a track's lock held with this one). */
-    void charge(Tenant t, long nanos) {
+    /** Held-back time counts for the vGPU and for its group (nested: several processes may wait at once). */
+    private static void holdStarted(GateTenant vgpu, long now) {
+        vgpu.account().holdStarted(now);
+        if (vgpu.groupAccount() != vgpu.account()) vgpu.groupAccount().holdStarted(now);
+    }
+
+    private static void holdEnded(GateTenant vgpu, long now) {
+        vgpu.account().holdEnded(now);
+        if (vgpu.groupAccount() != vgpu.account()) vgpu.groupAccount().holdEnded(now);
+    }
+
+    /** Measured GPU time of a device of {@code vgpu} (any thread, never under a track's lock held with this one). */
+    void charge(Tenant t, GateTenant vgpu, long nanos) {
         lock.lock();
         try {
-            scheduler.charge(t, nanos, clock.nanos());
+            scheduler.charge(t, vgpu, nanos, clock.nanos());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The ratio the gate applies to {@code vgpu}'s tenant now (its group's), or -1 when it has no process on this GPU. */
+    int tenantRatio(GateTenant vgpu) {
+        lock.lock();
+        try {
+            Tenant t = tenants.get(keyOf(vgpu));
+            return t != null && t.members.contains(vgpu) ? t.ratio() : -1;
         } finally {
             lock.unlock();
         }
@@ -201,7 +237,7 @@ public final class GpuGate implements AutoCloseable {
         lock.lock();
         try {
             Tenant h = scheduler.holder();
-            return new Stats(gpu, scheduler.switches(), scheduler.grants(), h == null ? "" : h.vgpu.id(), tenants.size());
+            return new Stats(gpu, scheduler.switches(), scheduler.grants(), h == null ? "" : h.name, tenants.size());
         } finally {
             lock.unlock();
         }
@@ -264,7 +300,7 @@ public final class GpuGate implements AutoCloseable {
                             continue;
                         }
                         long until = Math.min(d.until(), nextSample);
-                        wake.awaitNanos(Math.max(1, until - now));
+                        wake.awaitNanos(clock.sleepNanos(Math.max(1, until - now)));
                     }
                 }
             }
@@ -312,8 +348,8 @@ public final class GpuGate implements AutoCloseable {
     private void overran(Tenant t) {
         if (!t.overranLogged) {
             t.overranLogged = true;
-            LOG.warn("GPU {}: work of vGPU {} ran more than {} ms past its slice; the GPU is handed on without waiting for it, "
-                    + "and shares are approximate while such kernels run", gpu, t.vgpu.id(), drainLimit() / 1_000_000);
+            LOG.warn("GPU {}: work of {} ran more than {} ms past its slice; the GPU is handed on without waiting for it, "
+                    + "and shares are approximate while such kernels run", gpu, t.describe(), drainLimit() / 1_000_000);
         }
     }
 

@@ -47,7 +47,7 @@ final class ShareScheduler {
         idleGrace = s.idleGrace().toNanos();
         quietConfirm = Math.max(idleGrace / 4, 50_000);
         window = s.shareWindow().toNanos();
-        for (Tenant t : tenants) t.mode = s.modeOf(t.vgpu.id(), t.vgpu.groupId());
+        for (Tenant t : tenants) t.mode = t.modeIn(s);
         if (phase == Phase.HOLDING) sliceEnd = holder.capped() ? Math.min(sliceEnd, now + slice) : NEVER;
     }
 
@@ -113,8 +113,12 @@ final class ShareScheduler {
         if (min != NEVER && t.vtime < min) t.vtime = min;
     }
 
-    /** GPU time {@code t} was measured to consume. */
-    void charge(Tenant t, long nanos, long now) {
+    /**
+     * GPU time that a process of {@code vgpu}, a member of {@code t}, was measured to consume: it
+     * counts against the tenant's share (the group's, summed over its processes), and is written to
+     * the vGPU's account and its group's.
+     */
+    void charge(Tenant t, GateTenant vgpu, long nanos, long now) {
         if (nanos <= 0) return;
         if (t == holder && phase != Phase.FREE) {
             // processes of one group run side by side and are measured each: never more than the wall clock
@@ -122,10 +126,13 @@ final class ShareScheduler {
             nanos = Math.min(nanos, room);
             holdCharged += nanos;
         }
+        if (nanos <= 0) return;
         t.vtime += t.weigh(nanos);
         refill(t, now);
         if (t.capped()) t.budget -= nanos;
-        t.vgpu.account().consumed(now, nanos, window);
+        ShareAccount own = vgpu.account(), group = vgpu.groupAccount();
+        own.consumed(now, nanos, window);
+        if (group != own) group.consumed(now, nanos, window);
     }
 
     /** The answer to a PROBE: whether all of {@code t}'s work was done. */

@@ -18,11 +18,16 @@ import java.util.function.LongPredicate;
 final class GateSimulation {
     static final long MS = 1_000_000;
 
+    private static long ratioSets;
+
     /** A vGPU of the simulation. */
     static final class Vgpu implements GateTenant {
         final String id, group;
         volatile int ratio;
+        long ratioVersion = ++ratioSets;
         final ShareAccount account = new ShareAccount();
+        /** Its group's account, shared with the group's other vGPUs (its own without a group). */
+        ShareAccount groupAccount = account;
         Tenant tenant;
         /** GPU time per 10 ms bucket of simulated time. */
         final TreeMap<Long, Long> busy = new TreeMap<>();
@@ -36,7 +41,15 @@ final class GateSimulation {
         @Override public String id() { return id; }
         @Override public String groupId() { return group; }
         @Override public int ratio() { return ratio; }
+        @Override public long ratioVersion() { return ratioVersion; }
         @Override public ShareAccount account() { return account; }
+        @Override public ShareAccount groupAccount() { return groupAccount; }
+
+        /** A resize: the new ratio is the latest of its group's. */
+        void resize(int r) {
+            ratio = r;
+            ratioVersion = ++ratioSets;
+        }
 
         void ran(long start, long end) {
             for (long b = start / BUCKET; b * BUCKET < end; b++) {
@@ -101,12 +114,27 @@ final class GateSimulation {
         return vgpu(id, "", ratio);
     }
 
+    /** A vGPU; the vGPUs of one group are one tenant, as on one GPU of the gate. */
     Vgpu vgpu(String id, String group, int ratio) {
         Vgpu v = new Vgpu(id, group, ratio);
-        v.tenant = new Tenant(v, settings.modeOf(id, group), null);
-        scheduler.add(v.tenant, now);
+        Vgpu sibling = group.isEmpty() ? null : vgpus.stream().filter(o -> o.group.equals(group)).findFirst().orElse(null);
+        if (sibling == null) {
+            v.tenant = new Tenant(v, settings, null);
+            if (!group.isEmpty()) v.groupAccount = new ShareAccount();
+            scheduler.add(v.tenant, now);
+        } else {
+            v.tenant = sibling.tenant;
+            v.groupAccount = sibling.groupAccount;
+            v.tenant.members.add(v);
+            v.tenant.mode = v.tenant.modeIn(settings);
+        }
         vgpus.add(v);
         return v;
+    }
+
+    /** Share of the GPU (percent) of all the vGPUs of {@code group} in [from, to). */
+    double groupShare(String group, long from, long to) {
+        return vgpus.stream().filter(v -> v.group.equals(group)).mapToDouble(v -> v.share(from, to)).sum();
     }
 
     /** A client that saturates its vGPU with kernels of {@code kernelNanos} for the whole run. */
@@ -148,7 +176,7 @@ final class GateSimulation {
             k.client.inFlight--;
             k.client.vgpu.ran(k.start, k.end);
             ended.put(k.client.vgpu.tenant, k.end);
-            scheduler.charge(k.client.vgpu.tenant, k.end - k.start, now);
+            scheduler.charge(k.client.vgpu.tenant, k.client.vgpu, k.end - k.start, now);
         }
         List<Runnable> due = actions.remove(now);
         if (due != null) due.forEach(Runnable::run);
@@ -191,7 +219,9 @@ final class GateSimulation {
                 c.waiting = true;
                 waitStart.put(c, now);
                 scheduler.waiting(t, +1, now);
-                c.vgpu.account.holdStarted(now); // as the gate counts a waiting launch as held back
+                // as the gate counts a waiting launch as held back, for its vGPU and its group
+                c.vgpu.account.holdStarted(now);
+                if (c.vgpu.groupAccount != c.vgpu.account) c.vgpu.groupAccount.holdStarted(now);
             }
         }
     }
@@ -200,6 +230,7 @@ final class GateSimulation {
         c.waiting = false;
         longestWait = Math.max(longestWait, now - waitStart.remove(c));
         c.vgpu.account.holdEnded(now);
+        if (c.vgpu.groupAccount != c.vgpu.account) c.vgpu.groupAccount.holdEnded(now);
         scheduler.waiting(c.vgpu.tenant, -1, now);
     }
 

@@ -25,20 +25,44 @@ import org.junit.jupiter.api.Test;
 class GpuGateTest {
     private static final String GPU = "GPU-test";
 
+    private static final java.util.concurrent.atomic.AtomicLong RATIO_SETS = new java.util.concurrent.atomic.AtomicLong();
+
     static final class Vgpu implements GateTenant {
-        final String id;
+        final String id, group;
         volatile int ratio;
+        volatile long ratioVersion = RATIO_SETS.incrementAndGet();
         final ShareAccount account = new ShareAccount();
+        ShareAccount groupAccount = account;
 
         Vgpu(String id, int ratio) {
+            this(id, "", ratio);
+        }
+
+        Vgpu(String id, String group, int ratio) {
             this.id = id;
+            this.group = group;
             this.ratio = ratio;
         }
 
+        /** Another vGPU of this one's group, sharing its group account. */
+        Vgpu sibling(String siblingId, int siblingRatio) {
+            if (groupAccount == account) groupAccount = new ShareAccount();
+            Vgpu s = new Vgpu(siblingId, group, siblingRatio);
+            s.groupAccount = groupAccount;
+            return s;
+        }
+
+        void resize(int r) {
+            ratio = r;
+            ratioVersion = RATIO_SETS.incrementAndGet();
+        }
+
         @Override public String id() { return id; }
-        @Override public String groupId() { return ""; }
+        @Override public String groupId() { return group; }
         @Override public int ratio() { return ratio; }
+        @Override public long ratioVersion() { return ratioVersion; }
         @Override public ShareAccount account() { return account; }
+        @Override public ShareAccount groupAccount() { return groupAccount; }
     }
 
     private final TimedContext.Device device = new TimedContext.Device();
@@ -117,6 +141,40 @@ class GpuGateTest {
         assertTrue(la > 100 && lb > 100, "both served: " + la + " and " + lb + " launches");
         assertTrue(gate.stats().get(0).switches() > 20, "slices alternate: " + gate.stats());
         assertTrue(a.account.heldBackMillis(System.nanoTime()) > 100, "a waited for b's slices");
+    }
+
+    @Test
+    void vgpusOfOneGroupAreOneTenantWhoseRatioIsTheOneSetLast() throws Exception {
+        gate = new ComputeGate(GateSettings.defaults().withSlice(Duration.ofMillis(5)));
+        Vgpu a = new Vgpu("pod-a", "pod-1", 30), other = new Vgpu("other", 50);
+        Vgpu b = a.sibling("pod-b", 60);
+        TimedContext ca = new TimedContext(device, 200_000), cb = new TimedContext(device, 200_000), co = new TimedContext(device, 200_000);
+        DeviceTrack ta = gate.track(a, GPU, ca), tb = gate.track(b, GPU, cb), to = gate.track(other, GPU, co);
+        assertEquals(2, gate.stats().get(0).tenants(), "the pod's two vGPUs are one tenant");
+        assertEquals(60, gate.groupRatio(a), "pod-b was granted last");
+        assertEquals(60, gate.groupRatio(b));
+        a.resize(20);
+        assertEquals(20, gate.groupRatio(b), "a resize of any vGPU of the group sets the group's ratio");
+        assertEquals(50, gate.groupRatio(other), "without a group, its own");
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Integer> na = loop(ta, ca, stop, new AtomicInteger()), nb = loop(tb, cb, stop, new AtomicInteger()),
+                no = loop(to, co, stop, new AtomicInteger());
+        Thread.sleep(600);
+        stop.set(true);
+        na.get(5, TimeUnit.SECONDS);
+        nb.get(5, TimeUnit.SECONDS);
+        no.get(5, TimeUnit.SECONDS);
+        long now = System.nanoTime();
+        assertEquals(a.account.gpuMillis() + b.account.gpuMillis(), a.groupAccount.gpuMillis(), 2, "the group's time is its vGPUs' summed");
+        assertTrue(a.account.gpuMillis() > 0 && b.account.gpuMillis() > 0, "each vGPU's own time is counted");
+        long ha = a.account.heldBackMillis(now), hb = b.account.heldBackMillis(now), hg = a.groupAccount.heldBackMillis(now);
+        assertTrue(hg >= Math.max(ha, hb) && hg <= ha + hb + 1, "held back: pod-a " + ha + ", pod-b " + hb + ", group " + hg + " ms");
+        assertTrue(other.account.heldBackMillis(now) > 0);
+        gate.closing(tb);
+        assertEquals(20, gate.groupRatio(a), "pod-b left: pod-a's own ratio");
+        assertEquals(60, gate.groupRatio(b), "pod-b has no process on the GPU any more: its own ratio");
+        gate.closing(ta);
+        assertEquals(1, gate.stats().get(0).tenants(), "the group left the gate with its last process");
     }
 
     @Test

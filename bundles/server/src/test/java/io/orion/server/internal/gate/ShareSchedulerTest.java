@@ -122,6 +122,56 @@ class ShareSchedulerTest {
         assertEquals(50, other.share(SECOND, 6 * SECOND), 5.0);
     }
 
+    /** A pod whose processes each got a vGPU (through the controller): the group still has one ratio, not one per process. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"elastic", "strict"})
+    void vgpusOfOneGroupShareTheGroupsRatio(String mode) {
+        GateSimulation sim = new GateSimulation(settings(ComputeMode.parse(mode, "mode", false)));
+        GateSimulation.Vgpu a = sim.vgpu("pod-a", "pod-1", 50), b = sim.vgpu("pod-b", "pod-1", 50), other = sim.vgpu("other", 50);
+        sim.busy(a, MS);
+        sim.busy(b, 700_000);
+        sim.busy(other, MS);
+        sim.runUntil(6 * SECOND);
+        assertEquals(50, sim.groupShare("pod-1", SECOND, 6 * SECOND), 2.0, "the pod's two vGPUs together");
+        assertEquals(50, other.share(SECOND, 6 * SECOND), 2.0);
+        assertTrue(a.share(SECOND, 6 * SECOND) > 10 && b.share(SECOND, 6 * SECOND) > 10, "both processes of the pod are served: "
+                + a.share(SECOND, 6 * SECOND) + " and " + b.share(SECOND, 6 * SECOND));
+        // what each vGPU consumed is its own; its group's account has the sum
+        long sum = a.account.gpuMillis() + b.account.gpuMillis();
+        assertEquals(sum, a.groupAccount.gpuMillis(), 2.0, "the group's GPU time is its vGPUs' summed");
+        // as reported: over the share window (5 s), the group's, not a vGPU's
+        assertEquals(sim.groupShare("pod-1", SECOND, 6 * SECOND), a.groupAccount.sharePercent(sim.now, 5 * SECOND), 2.0);
+        assertTrue(a.groupAccount.heldBackMillis(sim.now) >= Math.max(a.account.heldBackMillis(sim.now), b.account.heldBackMillis(sim.now))
+                && a.groupAccount.heldBackMillis(sim.now) <= a.account.heldBackMillis(sim.now) + b.account.heldBackMillis(sim.now),
+                "the group was held back while any of its processes was, counted once");
+    }
+
+    @Test
+    void aStrictGroupAloneGetsItsRatioOnceNotPerVgpu() {
+        GateSimulation sim = new GateSimulation(settings(ComputeMode.STRICT));
+        GateSimulation.Vgpu a = sim.vgpu("pod-a", "pod-1", 30), b = sim.vgpu("pod-b", "pod-1", 30);
+        sim.busy(a, MS);
+        sim.busy(b, MS);
+        sim.runUntil(6 * SECOND);
+        assertEquals(30, sim.groupShare("pod-1", SECOND, 6 * SECOND), 2.0, "not 60: one ratio for the pod");
+    }
+
+    /** Different ratios in one group: the one set last is the group's; a resize of any of its vGPUs applies at once. */
+    @Test
+    void theGroupsRatioIsTheOneSetLast() {
+        GateSimulation sim = new GateSimulation(settings(ComputeMode.ELASTIC));
+        GateSimulation.Vgpu a = sim.vgpu("pod-a", "pod-1", 30), b = sim.vgpu("pod-b", "pod-1", 60), other = sim.vgpu("other", 40);
+        sim.busy(a, MS);
+        sim.busy(b, MS);
+        sim.busy(other, MS);
+        sim.at(4 * SECOND, () -> a.resize(20));
+        sim.runUntil(8 * SECOND);
+        assertEquals(60, sim.groupShare("pod-1", SECOND, 4 * SECOND), 2.0, "pod-b, granted last, sets 60 against 40");
+        assertEquals(40, other.share(SECOND, 4 * SECOND), 2.0);
+        assertEquals(100 * 20 / 60.0, sim.groupShare("pod-1", 5 * SECOND, 8 * SECOND), 2.0, "pod-a resized to 20 last: 20 against 40");
+        assertEquals(100 * 40 / 60.0, other.share(5 * SECOND, 8 * SECOND), 2.0);
+    }
+
     @Test
     void aTinyShareIsNotStarved() {
         GateSimulation sim = new GateSimulation(settings(ComputeMode.ELASTIC));

@@ -43,6 +43,7 @@ public final class HostBackend implements GpuBackend {
     private final ExecutorService streams;
     private final Set<HostContext> contexts = ConcurrentHashMap.newKeySet();
     private final String status;
+    private final HostClock clock;
 
     @Activate
     public HostBackend(HostBackendConfig config) {
@@ -51,6 +52,13 @@ public final class HostBackend implements GpuBackend {
 
     /** For tests and embedding: the same as the configuration's four properties. */
     HostBackend(int deviceCount, long memoryMiB, String deviceName, int workerThreads) {
+        this(deviceCount, memoryMiB, deviceName, workerThreads, HostClock.SYSTEM);
+    }
+
+    /** As the other, with the clock its events read (a test's, to time work exactly). */
+    HostBackend(int deviceCount, long memoryMiB, String deviceName, int workerThreads, HostClock clock) {
+        if (clock == null) throw new IllegalArgumentException("clock must not be null");
+        this.clock = clock;
         if (deviceCount < 0) throw new IllegalArgumentException("devices must be >= 0, was " + deviceCount);
         if (memoryMiB < 1) throw new IllegalArgumentException("memoryMiB must be >= 1, was " + memoryMiB);
         if (workerThreads < 0) throw new IllegalArgumentException("workerThreads must be >= 0, was " + workerThreads);
@@ -87,7 +95,7 @@ public final class HostBackend implements GpuBackend {
     public GpuContext openContext(String gpuUuid) {
         HostDevice device = find(gpuUuid);
         if (workers.isShutdown()) throw new GpuException(CudaError.DEINITIALIZED, "the host backend has stopped");
-        HostContext c = new HostContext(device, streams, workers, workerCount, contexts::remove);
+        HostContext c = new HostContext(device, streams, workers, workerCount, clock, contexts::remove);
         contexts.add(c);
         return c;
     }

@@ -48,6 +48,7 @@ final class HostContext implements GpuContext {
     private final Executor workers;
     private final int workerCount;
     private final Consumer<HostContext> onClose;
+    private final HostClock clock;
     private final Set<HostModule> modules = ConcurrentHashMap.newKeySet();
     private final Set<PinnedMemory> pinned = ConcurrentHashMap.newKeySet();
     private final Set<Launch> running = ConcurrentHashMap.newKeySet();
@@ -58,10 +59,12 @@ final class HostContext implements GpuContext {
     private volatile Launch lastLaunch;
     private volatile boolean closed;
 
-    HostContext(HostDevice device, Executor streamExecutor, Executor workers, int workerCount, Consumer<HostContext> onClose) {
+    HostContext(HostDevice device, Executor streamExecutor, Executor workers, int workerCount, HostClock clock,
+                Consumer<HostContext> onClose) {
         this.device = device;
         this.memory = new DeviceMemory(device.budget, device.addressBase, HostDevice.ADDRESS_WINDOW);
-        this.scheduler = new StreamScheduler(streamExecutor);
+        this.clock = clock;
+        this.scheduler = new StreamScheduler(streamExecutor, clock::nanos, clock::workQueued, clock::workDone);
         this.workers = workers;
         this.workerCount = workerCount;
         this.onClose = onClose;
@@ -323,6 +326,7 @@ final class HostContext implements GpuContext {
                 running.remove(launch);
                 lastLaunch = launch;
                 device.busy(System.nanoTime() - start);
+                clock.kernelRan(launch.executedInstructions());
             }
             LOG.debug("kernel {} ran {} thread-instructions", kernel, launch.executedInstructions());
         });

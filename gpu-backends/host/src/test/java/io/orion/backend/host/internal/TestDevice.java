@@ -34,7 +34,11 @@ final class TestDevice implements AutoCloseable {
     }
 
     TestDevice(long memoryMiB, int workers) {
-        backend = new HostBackend(1, memoryMiB, "Test Host Device", workers);
+        this(memoryMiB, workers, HostClock.SYSTEM);
+    }
+
+    TestDevice(long memoryMiB, int workers, HostClock clock) {
+        backend = new HostBackend(1, memoryMiB, "Test Host Device", workers, clock);
         context = (HostContext) backend.openContext(backend.devices().get(0).uuid());
         context.printfSink(line -> {
             synchronized (printed) {

@@ -6,7 +6,8 @@ import io.orion.api.backend.GpuEvent;
 
 /**
  * An event: recording it queues a marker on a stream; the event completes when the stream reaches
- * the marker, which also takes the time ({@link System#nanoTime}) for timing events. An event never
+ * the marker, which also takes the time (the backend's clock, {@link System#nanoTime} unless a test
+ * gives its own) for timing events. An event never
  * recorded counts as complete, as in CUDA.
  */
 public final class HostEvent implements GpuEvent {

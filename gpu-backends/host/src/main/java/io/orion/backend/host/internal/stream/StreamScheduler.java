@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 import io.orion.api.backend.CudaError;
 import io.orion.api.backend.GpuEvent;
@@ -30,14 +31,29 @@ public final class StreamScheduler {
     }
 
     private final Executor executor;
+    private final LongSupplier clock;
+    private final Runnable queued, done;
     private final HostStream legacy = new HostStream(this, false, 0, true);
     private final Set<HostStream> streams = ConcurrentHashMap.newKeySet();
     private final List<CompletableFuture<Void>> retired = new ArrayList<>();
     private volatile GpuException failure;
     private volatile boolean closed;
 
+    /** Events timed by {@link System#nanoTime()}. */
     public StreamScheduler(Executor executor) {
+        this(executor, System::nanoTime, () -> { }, () -> { });
+    }
+
+    /**
+     * @param clock  what a timing event records when its stream reaches it
+     * @param queued told of every operation queued
+     * @param done   told when a queued operation is over (run, failed or skipped), on its stream's thread
+     */
+    public StreamScheduler(Executor executor, LongSupplier clock, Runnable queued, Runnable done) {
         this.executor = executor;
+        this.clock = clock;
+        this.queued = queued;
+        this.done = done;
     }
 
     // ---- streams and events ----------------------------------------------------------------------
@@ -95,6 +111,7 @@ public final class StreamScheduler {
             deps.add(legacy.tail);
         }
         if (extra != null) deps.add(extra);
+        queued.run();
         CompletableFuture<Void> f = CompletableFuture.allOf(deps.toArray(new CompletableFuture<?>[0]))
                 .thenRunAsync(() -> run(op, always), executor);
         s.tail = f;
@@ -102,6 +119,14 @@ public final class StreamScheduler {
     }
 
     private void run(Op op, boolean always) {
+        try {
+            runOrSkip(op, always);
+        } finally {
+            done.run();
+        }
+    }
+
+    private void runOrSkip(Op op, boolean always) {
         if (!always && (failure != null || closed)) return;
         try {
             op.run();
@@ -146,7 +171,7 @@ public final class StreamScheduler {
 
     public void record(GpuEvent event, GpuStream stream) {
         HostEvent e = own(event);
-        e.recorded = enqueue(own(stream), () -> e.nanos = System.nanoTime(), null, true);
+        e.recorded = enqueue(own(stream), () -> e.nanos = clock.getAsLong(), null, true);
     }
 
     // ---- waiting ----------------------------------------------------------------------------------
