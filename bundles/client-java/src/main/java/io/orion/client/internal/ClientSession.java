@@ -181,20 +181,38 @@ public final class ClientSession implements VgpuSession {
     }
 
     private void sendFrame(Request r, int flags, long s) throws IOException {
+        // never refused: requests are cut to fit (pieces); a frame too large would break the connection over and over
+        if (!sendIfFits(r, flags, s)) throw new IllegalStateException(r.type() + " of " + payloadBytes(r)
+                + " payload bytes exceeds the connection's frame limit of " + maxPayload);
+    }
+
+    /**
+     * Sends {@code r} as frame {@code s} when its payload fits a frame of the connection; false, with
+     * nothing sent, when it does not (the caller cuts it: {@link #pieces}). One encoding serves both
+     * the check and the frame: this is every call's path, so it must not encode twice.
+     */
+    private boolean sendIfFits(Request r, int flags, long s) throws IOException {
+        ByteBuffer[] parts = encodeIfFits(r, flags, s);
+        if (parts == null) return false;
+        channel.send(parts);
+        return true;
+    }
+
+    /** {@code r} encoded as frame {@code s} in the session's writer (valid until its next use), or null when its payload exceeds the connection's frames. */
+    private ByteBuffer[] encodeIfFits(Request r, int flags, long s) {
+        ByteBuffer tail = r.tail();
+        if (tail != null && tail.remaining() > maxPayload) return null; // too large whatever its fields
         ByteBuffer[] parts = Codec.encodeRequest(writer, r, flags, s, session);
         long payload = -Wire.HEADER_SIZE;
         for (ByteBuffer p : parts) payload += p.remaining();
-        // never reached: requests are cut to fit (pieces); a frame too large would break the connection over and over
-        if (payload > maxPayload) throw new IllegalStateException(r.type() + " of " + payload
-                + " payload bytes exceeds the connection's frame limit of " + maxPayload);
-        channel.send(parts);
+        return payload <= maxPayload ? parts : null;
     }
 
     /** Bytes of {@code r}'s payload: its fields, then its tail. */
     private int payloadBytes(Request r) {
         writer.reset(0);
         r.write(writer);
-        int fields = writer.written().remaining();
+        int fields = writer.position();
         return r.tail() == null ? fields : fields + r.tail().remaining();
     }
 
@@ -252,16 +270,14 @@ public final class ClientSession implements VgpuSession {
     private Reply callFitted(Request r, Consumer<Reply> more) {
         ensureOpen();
         while (true) {
+            // the whole request as one frame: the common case, checked by the encoding that sends it
+            Reply reply = exchange(r, null, more, RegionUse.NONE);
+            if (reply != null) return reply;
+            // it does not fit the connection's frames (maybe only since a resume moved the session): cut it
             List<Request> pieces = pieces(r);
             if (pieces == null) return null;
             for (int i = 0; i < pieces.size() - 1; i++) post(pieces.get(i), 0); // the caller's bytes: alive until the reply
-            Request last = pieces.getLast();
-            Fits fits = () -> payloadBytes(last) <= maxPayload;
-            if (fits.now()) { // unless a resume while posting moved the session to smaller frames
-                Reply reply = exchange(s -> sendFrame(last, 0, s), more, RegionUse.NONE, fits);
-                if (reply != null) return reply;
-            }
-            r = last;
+            r = pieces.getLast(); // sent as the call, cut again if a resume while posting moved the session to smaller frames
         }
     }
 
@@ -273,7 +289,10 @@ public final class ClientSession implements VgpuSession {
      */
     synchronized Reply callRegion(Request r) {
         ensureOpen();
-        return exchange(s -> sendFrame(r, 0, s), null, r.type() == MessageType.COPY_DTOH_REGION ? RegionUse.WRITES : RegionUse.READS, () -> true);
+        return exchange(null, s -> {
+            sendFrame(r, 0, s);
+            return true;
+        }, null, r.type() == MessageType.COPY_DTOH_REGION ? RegionUse.WRITES : RegionUse.READS);
     }
 
     /**
@@ -292,8 +311,10 @@ public final class ClientSession implements VgpuSession {
             try {
                 MemorySegment.copy(MemorySegment.ofBuffer(payload), 0, piece, 0, length);
                 long offset = region.offset(piece);
-                Reply reply = exchange(s -> channel.send(Codec.encodeIndirect(writer, r.type(), s, session, offset, length)), null,
-                        RegionUse.READS, () -> true);
+                Reply reply = exchange(null, s -> {
+                    channel.send(Codec.encodeIndirect(writer, r.type(), s, session, offset, length));
+                    return true;
+                }, null, RegionUse.READS);
                 if (reply != null) return reply;
             } finally {
                 region.release(piece); // to the allocator it came from, even after a resume
@@ -310,47 +331,49 @@ public final class ClientSession implements VgpuSession {
         WRITES
     }
 
-    /** Sends a request numbered {@code seq}. */
+    /** Sends a request numbered {@code seq}; false, with nothing sent, when it does not fit a frame of the connection now. */
     @FunctionalInterface
     private interface Sender {
-        void send(long seq) throws IOException;
-    }
-
-    /** Whether a request still fits in a frame of the connection the session has now. */
-    @FunctionalInterface
-    private interface Fits {
-        boolean now();
+        boolean send(long seq) throws IOException;
     }
 
     /**
-     * Sends a synchronous request and waits for its reply, through breaks of the connection: after a
-     * resume the request goes again when the server never saw it, device data is asked for again
-     * (the server keeps no data reply), and otherwise the reply the server kept is read. A request
+     * Sends a synchronous request ({@code r} as it is, or what {@code out} sends when {@code r} is
+     * null) and waits for its reply, through breaks of the connection: after a resume the request
+     * goes again when the server never saw it, device data is asked for again (the server keeps no
+     * data reply), and otherwise the reply the server kept is read. A request
      * naming region bytes is never sent on another connection: it gives null instead, and one whose
      * bytes are written there gives null even when it was done, once the server's kept reply has been
-     * read (that reply would be taken for the reply of a later request otherwise). A request the
-     * server never saw that no longer {@code fits} the new connection's frames gives null too (the
-     * caller cuts it). One sent again takes the number after those the resume sent again.
+     * read (that reply would be taken for the reply of a later request otherwise). A request that
+     * does not fit the frames of the connection it is to go out on (the sender refuses it: maybe a
+     * connection a resume moved to) gives null too, its number unused (the caller cuts it). One sent
+     * again takes the number after those the resume sent again.
      */
-    private Reply exchange(Sender out, Consumer<Reply> more, RegionUse region, Fits fits) {
-        long s = Seq.next(seq);
+    private Reply exchange(Request r, Sender out, Consumer<Reply> more, RegionUse region) {
+        long before = seq, s = Seq.next(before);
         seq = s;
         boolean send = true, moved = false;
         while (true) {
             try {
-                if (send) out.send(s);
+                // a plain call (r) makes no sender per call; nothing sent (too large): its number goes to the next request
+                if (send && !(r != null ? sendIfFits(r, 0, s) : out.send(s))) {
+                    seq = before;
+                    return null;
+                }
                 Reply reply = await(s, more);
                 return moved && region == RegionUse.WRITES ? null : reply;
             } catch (IOException e) {
                 long handled = recover(e);
                 moved = region != RegionUse.NONE;
                 if (Seq.after(s, handled)) { // the server never saw it
-                    if (moved || !fits.now()) return null;
-                    s = Seq.next(seq); // after what the resume sent again, which may have been cut into more requests
+                    if (moved) return null;
+                    before = seq;
+                    s = Seq.next(before); // after what the resume sent again, which may have been cut into more requests
                     seq = s;
                     send = true;
                 } else if (more != null) { // handled, but a data reply is not kept: ask again
-                    s = Seq.next(seq);
+                    before = seq;
+                    s = Seq.next(before);
                     seq = s;
                     send = true;
                 } else {
@@ -368,18 +391,20 @@ public final class ClientSession implements VgpuSession {
     synchronized void post(Request r, long held) {
         ensureOpen();
         if (replay.full()) flush(); // a round trip, which a resume may interrupt: what follows fits the connection after it
-        if (payloadBytes(r) > maxPayload) {
+        long s = Seq.next(seq);
+        // encoded once, for the size check and the frame (sent below, before anything else uses the writer)
+        ByteBuffer[] frame = encodeIfFits(r, Wire.FLAG_ASYNC, s);
+        if (frame == null) {
             List<Request> pieces = pieces(r);
             if (pieces == null) throw new GpuException(CudaError.INVALID_VALUE, r.type() + " of " + payloadBytes(r)
                     + " bytes exceeds the connection's frame limit of " + maxPayload + " bytes");
             for (Request p : pieces) post(p, held == 0 ? 0 : p.tail().remaining());
             return;
         }
-        long s = Seq.next(seq);
         seq = s;
         replay.add(s, r, Wire.FLAG_ASYNC, held);
         try {
-            sendFrame(r, Wire.FLAG_ASYNC, s);
+            channel.send(frame);
         } catch (IOException e) {
             recover(e); // resends it with the rest of the log
         }
