@@ -75,6 +75,13 @@ public final class ControllerPool implements PoolService {
     private final PoolState state = new PoolState();
     /** Allocation id → when its lease runs out. Guarded by {@link #lock}. */
     private final Map<String, Instant> leases = new java.util.HashMap<>();
+    /**
+     * When the latest allocation was created. Every allocation is created strictly after the one
+     * before (by a nanosecond if the clock has not moved), so that the stored creation times
+     * alone order allocations as they were committed: a group's GPUs are ordered by them
+     * ({@link TenantBookings#gpusOf}), the same after a restart. Guarded by {@link #lock}.
+     */
+    private Instant lastCreated = Instant.EPOCH;
     private final Map<String, NodeStatus> liveness = new ConcurrentHashMap<>();
     private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
     private final EventLog events;
@@ -138,6 +145,7 @@ public final class ControllerPool implements PoolService {
             }
             state.addAllocation(a);
             leases.put(a.id(), lease);
+            if (a.created().isAfter(lastCreated)) lastCreated = a.created();
             restored++;
         }
         if (!stored.nodes().isEmpty() || restored > 0)
@@ -425,7 +433,10 @@ public final class ControllerPool implements PoolService {
             vgpus.add(new Vgpu(Ids.vgpu(), allocationId, index++, s.node(), s.gpuUuid(),
                     request.memoryMiB(), request.ratio(), request.groupId()));
         }
-        Allocation a = new Allocation(allocationId, request, vgpus, owner == null ? "" : owner, clock.instant());
+        Instant created = clock.instant();
+        if (!created.isAfter(lastCreated)) created = lastCreated.plusNanos(1);
+        lastCreated = created;
+        Allocation a = new Allocation(allocationId, request, vgpus, owner == null ? "" : owner, created);
         state.addAllocation(a);
         leases.put(allocationId, clock.instant().plus(leaseDuration()));
         return a;
