@@ -15,6 +15,8 @@ public record PoolEvent(Instant time, Kind kind, String subject, String message)
 
     public enum Kind {
         NODE_REGISTERED, NODE_DOWN, NODE_REMOVED, NODE_DRAINING, NODE_UP,
-        ALLOCATED, REFUSED, RESIZED, RELEASED, LEASE_EXPIRED, LOST, POLICY_CHANGED
+        ALLOCATED, REFUSED, RESIZED, RELEASED, LEASE_EXPIRED, LOST, POLICY_CHANGED,
+        /** A request of a group that holds vGPUs could not be placed beside them; the policy placed it. */
+        GROUP_FALLBACK
     }
 }

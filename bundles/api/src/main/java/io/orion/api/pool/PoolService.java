@@ -27,7 +27,7 @@ public interface PoolService {
     /** Places the request with the active policy and, when it fits, records the allocation. */
     AllocationResult allocate(VgpuRequest request, String owner);
 
-    /** Asks the active policy where a request would go, without taking anything. */
+    /** Where a request would go (beside its group's vGPUs, else where the active policy says), without taking anything. */
     Placement place(VgpuRequest request);
 
     /** Releases an allocation; false if it was not known. */

@@ -75,6 +75,13 @@ public final class ControllerPool implements PoolService {
     private final PoolState state = new PoolState();
     /** Allocation id → when its lease runs out. Guarded by {@link #lock}. */
     private final Map<String, Instant> leases = new java.util.HashMap<>();
+    /**
+     * When the latest allocation was created. Every allocation is created strictly after the one
+     * before (by a nanosecond if the clock has not moved), so that the stored creation times
+     * alone order allocations as they were committed: a group's GPUs are ordered by them
+     * ({@link TenantBookings#gpusOf}), the same after a restart. Guarded by {@link #lock}.
+     */
+    private Instant lastCreated = Instant.EPOCH;
     private final Map<String, NodeStatus> liveness = new ConcurrentHashMap<>();
     private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
     private final EventLog events;
@@ -138,6 +145,7 @@ public final class ControllerPool implements PoolService {
             }
             state.addAllocation(a);
             leases.put(a.id(), lease);
+            if (a.created().isAfter(lastCreated)) lastCreated = a.created();
             restored++;
         }
         if (!stored.nodes().isEmpty() || restored > 0)
@@ -303,7 +311,14 @@ public final class ControllerPool implements PoolService {
     @Override
     public Placement place(VgpuRequest request) {
         long t0 = System.nanoTime();
-        Placement p = decide(request, snapshot());
+        GroupPlacement.Outcome group;
+        lock.lock();
+        try {
+            group = GroupPlacement.decide(request, state);
+        } finally {
+            lock.unlock();
+        }
+        Placement p = group instanceof GroupPlacement.Beside beside ? beside.placed() : decide(request, snapshot());
         counters.placed(p, System.nanoTime() - t0);
         return p;
     }
@@ -342,6 +357,8 @@ public final class ControllerPool implements PoolService {
      * commits if the pool did not change or the placement still keeps every rule against the pool
      * as it is now; otherwise tries again. After a few lost races it decides under the lock. The
      * lock is therefore held for the check and the commit only, not for the policy's scan.
+     * A request of a group that holds vGPUs goes beside them ({@link GroupPlacement}), decided
+     * under the lock at each try, so that two processes of one pod asking at once still meet.
      */
     @Override
     public AllocationResult allocate(VgpuRequest request, String owner) {
@@ -349,12 +366,21 @@ public final class ControllerPool implements PoolService {
         Allocation granted = null;
         StateStore.Pending durable = null;
         Placement.NoFit refusal = null;
+        GroupPlacement.Fallback fallback = null;
         for (int attempt = 0; granted == null && refusal == null; attempt++) {
             boolean underLock = attempt >= OPTIMISTIC_TRIES;
             PoolView seen = state.view();
             Placement answer = underLock ? null : decide(request, seen);
             lock.lock();
             try {
+                GroupPlacement.Outcome group = GroupPlacement.decide(request, state);
+                if (group instanceof GroupPlacement.Beside beside) {
+                    fallback = null;
+                    granted = commit(request, owner, beside.placed());
+                    durable = store.append(List.of(new StateChange.AllocationPut(new AllocationRecord(granted, leases.get(granted.id())))));
+                    continue;
+                }
+                fallback = group instanceof GroupPlacement.Fallback f ? f : null;
                 PoolView now = state.view();
                 if (underLock) answer = decide(request, now);
                 if (answer instanceof Placement.NoFit noFit) {
@@ -372,6 +398,13 @@ public final class ControllerPool implements PoolService {
             }
         }
         counters.allocated(refusal, System.nanoTime() - t0);
+        if (fallback != null) {
+            String text = describe(request) + " for " + (owner == null || owner.isEmpty() ? "an unnamed owner" : owner)
+                    + " not placed beside its group on " + fallback.groupGpus() + ": " + fallback.why()
+                    + "; placed by the policy instead" + (refusal == null ? "" : ", which refused it");
+            LOG.warn(text);
+            events.add(PoolEvent.Kind.GROUP_FALLBACK, request.groupId(), text);
+        }
         if (refusal != null) {
             event(PoolEvent.Kind.REFUSED, owner == null ? "" : owner, "refused " + describe(request) + ": " + refusal.message());
             return new AllocationResult.Refused(refusal);
@@ -400,7 +433,10 @@ public final class ControllerPool implements PoolService {
             vgpus.add(new Vgpu(Ids.vgpu(), allocationId, index++, s.node(), s.gpuUuid(),
                     request.memoryMiB(), request.ratio(), request.groupId()));
         }
-        Allocation a = new Allocation(allocationId, request, vgpus, owner == null ? "" : owner, clock.instant());
+        Instant created = clock.instant();
+        if (!created.isAfter(lastCreated)) created = lastCreated.plusNanos(1);
+        lastCreated = created;
+        Allocation a = new Allocation(allocationId, request, vgpus, owner == null ? "" : owner, created);
         state.addAllocation(a);
         leases.put(allocationId, clock.instant().plus(leaseDuration()));
         return a;
@@ -470,15 +506,15 @@ public final class ControllerPool implements PoolService {
         try {
             Vgpu v = state.vgpu(vgpuId);
             if (v == null) throw new IllegalArgumentException("no vGPU with id '" + vgpuId + "'");
+            // A vGPU of a group books only what its group's booking grows by (see TenantBookings).
             GpuView g = state.gpu(v.gpuUuid());
-            long freeMemory = g.freeMemoryMiB() + v.memoryMiB();
-            int freeRatio = g.freeRatio() + v.ratio();
-            if (memoryMiB > freeMemory)
+            Booking growth = state.growthIfResized(v, memoryMiB, ratio);
+            if (growth.memoryMiB() > g.freeMemoryMiB())
                 throw new IllegalArgumentException("memoryMiB " + memoryMiB + " does not fit GPU " + g.uuid()
-                        + ": at most " + freeMemory + " MiB available to this vGPU");
-            if (ratio > freeRatio)
+                        + ": at most " + (memoryMiB - growth.memoryMiB() + g.freeMemoryMiB()) + " MiB available to this vGPU");
+            if (growth.ratio() > g.freeRatio())
                 throw new IllegalArgumentException("ratio " + ratio + " does not fit GPU " + g.uuid()
-                        + ": at most " + freeRatio + "% available to this vGPU");
+                        + ": at most " + (ratio - growth.ratio() + g.freeRatio()) + "% available to this vGPU");
             resized = v.resized(memoryMiB, ratio);
             state.replaceVgpu(resized);
             Allocation a = state.allocation(resized.allocationId());

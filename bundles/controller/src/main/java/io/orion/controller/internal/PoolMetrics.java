@@ -60,8 +60,8 @@ public final class PoolMetrics implements MetricsCollector {
             for (GpuView g : n.gpus()) {
                 Map<String, String> gpu = Map.of("node", n.name(), "gpu", g.uuid(), "model", g.spec().model());
                 s.gauge("orion_gpu_memory_total_mib", "Memory a GPU offers to vGPUs", gpu, g.spec().memoryMiB());
-                s.gauge("orion_gpu_memory_allocated_mib", "Memory held by vGPUs on a GPU", gpu, g.usedMemoryMiB());
-                s.gauge("orion_gpu_ratio_allocated_percent", "Compute share held by vGPUs on a GPU", gpu, g.usedRatio());
+                s.gauge("orion_gpu_memory_allocated_mib", "Memory booked on a GPU (a group once, at its largest vGPU there)", gpu, g.usedMemoryMiB());
+                s.gauge("orion_gpu_ratio_allocated_percent", "Compute share booked on a GPU (a group once, at its largest vGPU there)", gpu, g.usedRatio());
                 s.gauge("orion_gpu_vgpus", "vGPUs on a GPU", gpu, g.vgpuCount());
                 s.gauge("orion_gpu_vgpu_slots", "vGPUs a GPU may carry", gpu, g.spec().vgpuSlots());
             }

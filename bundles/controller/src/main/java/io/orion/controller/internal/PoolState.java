@@ -16,7 +16,7 @@ import io.orion.api.pool.Slot;
 import io.orion.api.pool.Vgpu;
 
 /**
- * The pool's nodes, GPUs and allocations. Not thread-safe: {@link InMemoryPool} guards it with
+ * The pool's nodes, GPUs and allocations. Not thread-safe: {@link ControllerPool} guards it with
  * one lock. Every change publishes a new immutable {@link PoolView}; building one copies only the
  * node list and the changed node's GPU list, so a change costs O(nodes + GPUs of one node).
  */
@@ -27,6 +27,8 @@ final class PoolState {
     private final Map<String, GpuRef> gpuIndex = new HashMap<>();
     private final Map<String, Allocation> allocations = new HashMap<>();
     private final Map<String, Vgpu> vgpus = new HashMap<>();
+    /** What each tenant (a group, or a vGPU without one) books on each GPU: its largest vGPU there. */
+    private final TenantBookings bookings = new TenantBookings();
     private long version;
     private PoolView view = PoolView.of(0, List.of());
 
@@ -99,23 +101,29 @@ final class PoolState {
         return ref == null ? null : nodes.get(ref.node()).gpus().get(ref.index());
     }
 
-    /** Records an allocation whose slots were checked; charges its GPUs. */
+    /**
+     * Records an allocation whose slots were checked; charges its GPUs. A vGPU of a group charges
+     * only what its group's booking on that GPU grows by (see {@link TenantBookings}).
+     */
     void addAllocation(Allocation a) {
         allocations.put(a.id(), a);
         for (Vgpu v : a.vgpus()) {
             vgpus.put(v.id(), v);
-            replaceGpu(gpu(v.gpuUuid()).plus(v.memoryMiB(), v.ratio()));
+            Booking growth = bookings.add(v, new TenantBookings.Seniority(a.created(), a.id(), v.index()));
+            replaceGpu(growth.applyTo(gpu(v.gpuUuid()), 1));
         }
         publish();
     }
 
+    /** Removes an allocation; its GPUs get back what its vGPUs' tenants no longer need. */
     Allocation removeAllocation(String id) {
         Allocation a = allocations.remove(id);
         if (a == null) return null;
         for (Vgpu v : a.vgpus()) {
             vgpus.remove(v.id());
+            Booking change = bookings.remove(v);
             GpuView g = gpu(v.gpuUuid());
-            if (g != null) replaceGpu(g.minus(v.memoryMiB(), v.ratio()));
+            if (g != null) replaceGpu(change.applyTo(g, -1));
         }
         publish();
         return a;
@@ -123,14 +131,29 @@ final class PoolState {
 
     /** Replaces one vGPU of an allocation by a resized copy; the caller checked that it fits. */
     void replaceVgpu(Vgpu resized) {
-        Vgpu old = vgpus.put(resized.id(), resized);
+        vgpus.put(resized.id(), resized);
         Allocation a = allocations.get(resized.allocationId());
         List<Vgpu> list = new ArrayList<>(a.vgpus());
         list.replaceAll(v -> v.id().equals(resized.id()) ? resized : v);
         allocations.put(a.id(), new Allocation(a.id(), a.request(), list, a.owner(), a.created()));
-        GpuView g = gpu(resized.gpuUuid());
-        replaceGpu(g.minus(old.memoryMiB(), old.ratio()).plus(resized.memoryMiB(), resized.ratio()));
+        Booking change = bookings.replace(resized);
+        replaceGpu(change.applyTo(gpu(resized.gpuUuid()), 0));
         publish();
+    }
+
+    /** How much more a resize of this vGPU would book on its GPU (negative when it books less). */
+    Booking growthIfResized(Vgpu v, long memoryMiB, int ratio) {
+        return bookings.growthIfResized(v, memoryMiB, ratio);
+    }
+
+    /** How much more one more vGPU of this group and size would book on the GPU. */
+    Booking growthIfJoined(String groupId, String gpuUuid, long memoryMiB, int ratio) {
+        return bookings.growthIfJoined(groupId, gpuUuid, memoryMiB, ratio);
+    }
+
+    /** The GPUs a group holds vGPUs on, oldest first (see {@link TenantBookings#gpusOf}). */
+    List<String> gpusOfGroup(String groupId) {
+        return bookings.gpusOf(groupId);
     }
 
     Vgpu vgpu(String id) { return vgpus.get(id); }
