@@ -6,7 +6,7 @@
  * (compute), as in Orion's {@code ORION_GMEM} and {@code ORION_RATIO}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0") // 1.1: PoolEvent.Kind.GROUP_FALLBACK
 package io.orion.api.pool;
 
 import org.osgi.annotation.bundle.Export;
