@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -29,6 +31,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.orion.k8s.deviceplugin.internal.KubeletStandIn;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +172,7 @@ class RenderedManifestsTest {
                 new KubernetesCrudDispatcher(), false);
         api.init();
         List<Role> started = new ArrayList<>();
+        KubeletStandIn kubelet = null;
         try {
             int controllerPort = port("controller-k8s");
             standIns(controllerPort);
@@ -181,19 +185,38 @@ class RenderedManifestsTest {
             controller.await("the leader's pool", START, () -> controller.status("/api/v1/pool") == 200);
             assertTrue(controller.orionLog().contains("controller-k8s-pod-0 is the leader (Lease orion-system/orion-controller)"), controller.orionLog());
 
+            // A GPU node: this machine's server has no GPU, so the pool's capacity comes from one
+            // registered the way a GPU node's agent does.
+            assertEquals(201, controller.send("POST", "/api/v1/nodes", """
+                    {"name":"gpu-1","address":"10.0.0.1","transports":{"tcp":"tcp://10.0.0.1:9960"},
+                     "gpus":[{"uuid":"GPU-1","model":"NVIDIA H200","memoryMiB":143771,"smCount":132,"ccMajor":9,"ccMinor":0,"vgpuSlots":8}]}""")
+                    .statusCode());
+            // The kubelet: the project's TestKubelet on a real unix socket in the stand-in device-plugin folder.
+            kubelet = new KubeletStandIn(Path.of(HERE.get("/var/lib/kubelet/device-plugins")));
+
+            // The server first, so that the pool the device plugin reads is complete when it starts.
+            Role server = role("server-k8s", Map.of());
+            started.add(server.exec(command("server-k8s"), env("server-k8s", server.home)));
+            server.await("'net lo is ready'", START, () -> server.orionLog().contains("net lo is ready: binding to 127.0.0.1"));
+            controller.await("the server's node in the pool", START, () -> body(controller, "/api/v1/nodes").contains("\"" + NODE + "\""));
+            int poolSlots = 0;
+            for (var gpu : new ObjectMapper().readTree(body(controller, "/api/v1/gpus"))) poolSlots += gpu.path("vgpuSlots").asInt();
+            assertTrue(poolSlots >= 8, "gpu-1's 8 slots at least: " + body(controller, "/api/v1/gpus"));
+
             Map<String, Role> roles = new LinkedHashMap<>();
-            for (String name : List.of("server-k8s", "deviceplugin", "scheduler", "helper", "monitor")) {
+            for (String name : List.of("deviceplugin", "scheduler", "helper", "monitor")) {
                 Role r = role(name, Map.of());
                 roles.put(name, r);
                 started.add(r.exec(command(name), env(name, r.home)));
             }
-            Role server = roles.get("server-k8s"), plugin = roles.get("deviceplugin"), scheduler = roles.get("scheduler"),
-                    helper = roles.get("helper"), monitor = roles.get("monitor");
+            Role plugin = roles.get("deviceplugin"), scheduler = roles.get("scheduler"), helper = roles.get("helper"), monitor = roles.get("monitor");
 
-            server.await("'net lo is ready'", START, () -> server.orionLog().contains("net lo is ready: binding to 127.0.0.1"));
-            controller.await("the server's node in the pool", START, () -> body(controller, "/api/v1/nodes").contains("\"" + NODE + "\""));
-
-            plugin.await("the pool's slots advertised", START, () -> plugin.orionLog().contains("vGPU slots of virtaitech.com/gpu"));
+            plugin.await("the registration with the kubelet", START, () -> plugin.orionLog().contains("registered virtaitech.com/gpu with the kubelet"));
+            assertEquals(List.of("virtaitech.com/gpu"), kubelet.registeredResources());
+            List<String> ids = kubelet.nextDeviceIds();
+            assertEquals(poolSlots, ids.size(), "the pool's slots (GET /api/v1/gpus), advertised: " + ids);
+            assertEquals("127.0.0.1:" + controllerPort, kubelet.allocateEnv(ids.subList(0, 1)).get("ORION_CONTROLLER"),
+                    "Allocate hands the container the controller's address from the ConfigMap");
             scheduler.await("the extender", START, () -> scheduler.status("/orion-scheduler/healthz") == 200);
             monitor.await("/metrics", START, () -> monitor.status("/metrics") == 200);
             String metrics = body(monitor, "/metrics");
@@ -205,12 +228,12 @@ class RenderedManifestsTest {
                 assertEquals(List.of(), r.problems().stream().filter(l -> l.contains(" ERROR ")).toList(), r.role + " logs no ERROR");
             }
             assertEquals(List.of(), warningsBut(controller, server, scheduler, monitor), "no warning from the roles that have all they need here");
-            // What has no stand-in here, and says so as documented: no kubelet listens in the
-            // device-plugin folder, and the helper's in-cluster client has no service account.
-            assertEquals(List.of(), plugin.problems().stream().filter(l -> !l.contains("cannot register virtaitech.com/gpu with the kubelet at ")).toList());
+            assertEquals(List.of(), warningsBut(plugin), "the device plugin warns of nothing");
+            // What has no stand-in here, and says so as documented: the helper's in-cluster client has no service account.
             assertEquals(List.of(), helper.problems().stream().filter(l -> !l.contains("KUBERNETES_SERVICE_HOST is not set")).toList());
         } finally {
             for (Role r : started) r.close();
+            if (kubelet != null) kubelet.close();
             api.destroy();
         }
     }
