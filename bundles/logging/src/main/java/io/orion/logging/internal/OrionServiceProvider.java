@@ -27,7 +27,10 @@ public final class OrionServiceProvider implements SLF4JServiceProvider {
      */
     static final String[] QUIET_BY_DEFAULT = {
         "org.apache.cxf=WARN", "org.eclipse.jetty=WARN", "org.apache.aries=WARN", "org.apache.felix.http=WARN",
-        "org.apache.cxf.transport.servlet.ServletController=ERROR", "org.jline=ERROR"
+        "org.apache.cxf.transport.servlet.ServletController=ERROR", "org.jline=ERROR",
+        // gRPC asks every channel for TCP keep-alive; the device plugin's unix sockets have none,
+        // and Netty warns "Unknown channel option 'SO_KEEPALIVE'" on each connection.
+        "io.grpc.netty.shaded.io.netty.bootstrap=ERROR"
     };
 
     private OrionLoggerFactory factory;

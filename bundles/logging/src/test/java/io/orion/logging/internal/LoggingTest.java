@@ -31,6 +31,14 @@ class LoggingTest {
     }
 
     @Test
+    void nettysBootstrapWarningsAboutChannelOptionsAreQuietByDefaultAndCanBeTurnedOn() {
+        assertEquals(Level.ERROR, OrionServiceProvider.launcherLevels(new String[0], "INFO").levelOf("io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap"));
+        assertEquals(Level.INFO, OrionServiceProvider.launcherLevels(new String[0], "INFO").levelOf("io.grpc.netty.shaded.io.netty.channel.X"));
+        assertEquals(Level.WARN, OrionServiceProvider.launcherLevels(new String[] {"io.grpc.netty.shaded.io.netty.bootstrap=WARN"}, "INFO")
+                .levelOf("io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap"));
+    }
+
+    @Test
     void aCfgFilesCommaListIsSplitIntoEntries() {
         LevelTable t = OrionServiceProvider.launcherLevels(new String[] {"io.orion.core=DEBUG, io.orion.server=WARN"}, "INFO");
         assertEquals(Level.DEBUG, t.levelOf("io.orion.core.X"));

@@ -30,10 +30,15 @@ final class Role implements AutoCloseable {
     private Process process;
 
     Role(String role, Path home, Map<String, String> configs) throws IOException {
+        this(role, home, freePort(), freePort(), configs);
+    }
+
+    /** A role on the given ports (a manifest's ORION_HTTP_PORT and ORION_CONSOLE_PORT, or stand-ins). */
+    Role(String role, Path home, int httpPort, int consolePort, Map<String, String> configs) throws IOException {
         this.role = role;
         this.home = home;
-        this.httpPort = freePort();
-        this.consolePort = freePort();
+        this.httpPort = httpPort;
+        this.consolePort = consolePort;
         this.log = home.resolve("process.log");
         Files.createDirectories(home.resolve("deploy"));
         for (Map.Entry<String, String> c : configs.entrySet()) Files.writeString(home.resolve("deploy").resolve(c.getKey() + ".cfg"), c.getValue());
@@ -57,6 +62,20 @@ final class Role implements AutoCloseable {
                 "-Dorg.osgi.framework.storage=" + home.resolve("cache"), "-Dorion.log.file=" + home.resolve("logs/orion.log"),
                 "-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        process = pb.start();
+        return this;
+    }
+
+    /**
+     * Runs a command line as a container would (bin/orion, the image's entrypoint, instead of
+     * java -jar), its output in this role's log, with exactly this environment added.
+     */
+    Role exec(List<String> command, Map<String, String> env) throws IOException {
+        Path jar = Path.of(System.getProperty("orion.launcher.dir"), "target", role + ".jar");
+        if (!Files.exists(jar)) throw new AssertionError(jar + " is missing: build the launcher first");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         process = pb.start();
         return this;

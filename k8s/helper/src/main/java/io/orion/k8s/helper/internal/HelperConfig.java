@@ -16,6 +16,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Label", description = "The node label that carries the address (Orion's name).")
     String label() default "ORION_BIND_ADDR";
 
+    @AttributeDefinition(name = "API server", description = "Kubernetes API server URL used instead of the pod's in-cluster client "
+            + "(service account), e.g. http://127.0.0.1:8001 behind kubectl proxy; empty in a cluster.")
+    String apiServer() default "";
+
     @AttributeDefinition(name = "Retry (s)", min = "1", description = "How often a missing interface or a failed API call is tried again.")
     int retrySeconds() default 2;
 

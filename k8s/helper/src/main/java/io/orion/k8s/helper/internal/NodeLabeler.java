@@ -1,6 +1,7 @@
 package io.orion.k8s.helper.internal;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -39,7 +40,22 @@ public final class NodeLabeler {
     public NodeLabeler(HelperConfig config) {
         this(Interfaces.bindNet(config.interfaceName()), nodeName(config.nodeName()), config.label(),
                 Duration.ofSeconds(config.retrySeconds()), Duration.ofSeconds(config.recheckSeconds()),
-                Interfaces::addressOf, KubeClient::inCluster);
+                Interfaces::addressOf, kube(config.apiServer()));
+    }
+
+    /** The in-cluster client, or one for the configured API server (nodes are cluster-wide: no namespace). */
+    static Supplier<KubeClient> kube(String apiServer) {
+        String url = apiServer.strip();
+        if (url.isEmpty()) return KubeClient::inCluster;
+        URI server;
+        try {
+            server = URI.create(url.endsWith("/") ? url : url + "/");
+            if (server.getHost() == null || !("http".equals(server.getScheme()) || "https".equals(server.getScheme())))
+                throw new IllegalArgumentException(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("apiServer '" + url + "' in " + PID + " is not an http(s) URL", e);
+        }
+        return () -> KubeClient.of(server, "default", null, null);
     }
 
     NodeLabeler(String nic, String node, String label, Duration retry, Duration recheck,

@@ -104,4 +104,11 @@ class NodeLabelerTest {
             return "";
         }
     }
+
+    @Test
+    void aConfiguredApiServerIsUsedAndABadOneIsNamed() {
+        assertEquals("n1", NodeLabeler.kube(api.url("/")).get().get("/api/v1/nodes/n1").orElseThrow().path("metadata").path("name").asText());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeLabeler.kube("ftp://api:6443"));
+        assertEquals("apiServer 'ftp://api:6443' in io.orion.k8s.helper is not an http(s) URL", e.getMessage());
+    }
 }
