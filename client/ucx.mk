@@ -24,14 +24,14 @@ CFLAGS_UCX = -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fno-strict-aliasing -Wall -Wex
 UCX_LDFLAGS = $(if $(UCX_LIB),-L$(UCX_LIB) -Wl$(comma)-rpath-link$(comma)$(UCX_LIB),) -l:libucp.so.0 -l:libuct.so.0 -l:libucs.so.0
 comma = ,
 
-PLUGIN_SRC = src/ucx/transport_ucx.c src/ucx/rdma_rendezvous.c src/ucx/ucx_devices.c src/ucx/region_sync.c src/ucx/rdma_handshake.c \
+PLUGIN_SRC = src/ucx/transport_ucx.c src/ucx/rdma_rendezvous.c src/net/dial.c src/ucx/ucx_devices.c src/ucx/region_sync.c src/ucx/rdma_handshake.c \
              src/ucx/rdma_decide.c
 # what the core compiles in (no UCX), and the parts of the core the tests use with it
 CORE_SIDE = src/ucx/rdma_loader.c src/ucx/rdma_decide.c
 LOADER_PARTS = src/core/config.c src/common/ini.c src/common/log.c
 SESSION_PARTS = src/core/session.c src/core/region.c src/wire/wire.c
 UNIT_TESTS = test_region_sync test_rdma_handshake test_rdma_decide test_ucx_wait
-HEADERS = $(wildcard src/ucx/*.h) src/net/channel.h src/wire/wire.h src/core/session.h src/core/region.h
+HEADERS = $(wildcard src/ucx/*.h) src/net/channel.h src/net/dial.h src/wire/wire.h src/core/session.h src/core/region.h
 
 .PHONY: all test clean check-ucx
 

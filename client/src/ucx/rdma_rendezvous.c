@@ -1,5 +1,6 @@
 /* The rendezvous socket of the rdma transport, the client's side (rdma_rendezvous.h). */
 #include "ucx/rdma_rendezvous.h"
+#include "net/dial.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -67,43 +68,8 @@ int rdv_write_all(int fd, const uint8_t *b, size_t n, char *err, size_t errlen) 
 }
 
 int rdv_connect(const orion_endpoint *e, int timeout_ms, char *err, size_t errlen) {
-    char port[16];
-    snprintf(port, sizeof port, "%d", e->port);
-    struct addrinfo hints = {0}, *res = NULL;
-    hints.ai_socktype = SOCK_STREAM;
-    int g = getaddrinfo(e->host, port, &hints, &res);
-    if (g) {
-        snprintf(err, errlen, "cannot resolve %s: %s", e->host, gai_strerror(g));
-        return -1;
-    }
-    int fd = -1;
-    char last[200] = "no address";
-    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-        if (fd < 0) continue;
-        int rc = connect(fd, a->ai_addr, a->ai_addrlen);
-        if (rc < 0 && errno == EINPROGRESS) {
-            struct pollfd p = {fd, POLLOUT, 0};
-            int pr;
-            do pr = poll(&p, 1, timeout_ms); while (pr < 0 && errno == EINTR);
-            int soerr = pr > 0 ? 0 : ETIMEDOUT;
-            socklen_t sl = sizeof soerr;
-            if (pr > 0) getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-            rc = soerr ? -1 : 0;
-            errno = soerr;
-        }
-        if (rc < 0) {
-            snprintf(last, sizeof last, "%s", strerror(errno));
-            close(fd);
-            fd = -1;
-        }
-    }
-    freeaddrinfo(res);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot reach the rdma rendezvous at %s:%d: %s", e->host, e->port, last);
-        return -1;
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    char last[200];
+    int fd = orion_dial_tcp(e->host, e->port, timeout_ms, last, sizeof last);
+    if (fd < 0) snprintf(err, errlen, "cannot reach the rdma rendezvous at %s:%d: %s", e->host, e->port, last);
     return fd;
 }
