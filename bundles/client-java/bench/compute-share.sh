@@ -11,26 +11,13 @@
 # and what the build left under bundles/client-java/target: its jar, test-classes and bench-lib/.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-module=$(cd "$here/.." && pwd)
+. "$here/bench-java.sh"
 out=${1:-${OUT:?give an output folder or set OUT}}
 backend=${2:-cuda}
 shift $(( $# > 2 ? 2 : $# ))
-
-java=${JAVA:-/tmp/jre/bin/java}
-[ -x "$java" ] || java=$(command -v java || true)
-[ -n "$java" ] && [ -x "$java" ] || { echo "compute-share.sh: no java (set JAVA, or unpack a JRE 25 at /tmp/jre)" >&2; exit 1; }
-
-jar=$(ls "$module"/target/io.orion.client-*.jar 2>/dev/null | grep -v -- '-tests.jar' | head -1 || true)
-[ -n "$jar" ] && [ -d "$module/target/test-classes" ] && [ -d "$module/target/bench-lib" ] \
-  || { echo "compute-share.sh: build first (bin/build): $module/target has no jar, test-classes or bench-lib" >&2; exit 1; }
-
+bench_java compute-share.sh
 mkdir -p "$out"
-{
-  echo "# $(date -u +%FT%TZ) $(uname -n) $(uname -r)"
-  command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,compute_mode --format=csv,noheader || true
-  "$java" -version 2>&1 | head -1
-} > "$out/compute-share.env"
+bench_env "$out/compute-share.env" name,driver_version,clocks.sm,clocks.max.sm,compute_mode
 
-exec "$java" --enable-native-access=ALL-UNNAMED -Xms1g -Dorion.log.level=WARN \
-  -cp "$module/target/test-classes:$jar:$module/target/bench-lib/*" \
+exec "$java" --enable-native-access=ALL-UNNAMED -Xms1g -Dorion.log.level=WARN -cp "$cp" \
   io.orion.client.bench.ComputeShareBench --backend "$backend" --out "$out" "$@"
