@@ -42,38 +42,57 @@ final class ConfigAudit {
     /** How many configurations were looked at, and what is wrong with them. */
     record Result(int configurations, List<ConfigProblem> problems) {}
 
+    /** Every configuration against its description, and the deploy folder's files. */
     Result run() throws IOException {
-        return run(null);
+        Result configs = configurations();
+        List<ConfigProblem> problems = new ArrayList<>(configs.problems());
+        problems.addAll(files(null));
+        return new Result(configs.configurations(), problems);
     }
 
-    /** @param unreadSince for a watch that looks repeatedly: see {@link ConfigFileCheck#check(Path, java.util.Collection, long, Map)} */
-    Result run(Map<Path, Long> unreadSince) throws IOException {
+    /** Every configuration checked against its description (what changes only with a configuration event). */
+    Result configurations() throws IOException {
         Map<String, ObjectClassDefinition> described = descriptions();
-        Configuration[] all;
+        List<ConfigProblem> problems = new ArrayList<>();
+        int count = 0;
+        for (Configuration c : all()) {
+            Dictionary<String, Object> props = c.getProperties();
+            if (props == null) continue;
+            count++;
+            Object file = props.get(FILENAME);
+            String pid = c.getFactoryPid() != null ? c.getFactoryPid() : c.getPid();
+            String source = file != null ? file.toString().replaceFirst("^file:", "") : "configuration admin";
+            problems.addAll(ConfigCheck.check(source, pid, asMap(props), Optional.ofNullable(described.get(pid)),
+                    described.keySet()));
+        }
+        return new Result(count, problems);
+    }
+
+    /**
+     * The deploy folder's configuration files FileInstall did not read (it sends no event for
+     * them, so a watch looks again now and then); none when FileInstall watches no folder.
+     *
+     * @param unreadSince for a watch that looks repeatedly: see {@link ConfigFileCheck#check(Path, java.util.Collection, long, Map)}
+     */
+    List<ConfigProblem> files(Map<Path, Long> unreadSince) throws IOException {
+        String deploy = context.getProperty(DEPLOY_DIR);
+        if (deploy == null) return List.of();
+        List<String> applied = new ArrayList<>();
+        for (Configuration c : all()) {
+            Dictionary<String, Object> props = c.getProperties();
+            Object file = props == null ? null : props.get(FILENAME);
+            if (file != null) applied.add(file.toString());
+        }
+        return ConfigFileCheck.check(Path.of(deploy), applied, System.currentTimeMillis(), unreadSince);
+    }
+
+    private Configuration[] all() throws IOException {
         try {
-            all = configAdmin.listConfigurations(null);
+            Configuration[] all = configAdmin.listConfigurations(null);
+            return all == null ? new Configuration[0] : all;
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e); // a null filter is always valid
         }
-        List<ConfigProblem> problems = new ArrayList<>();
-        List<String> applied = new ArrayList<>();
-        int count = 0;
-        if (all != null) {
-            for (Configuration c : all) {
-                Dictionary<String, Object> props = c.getProperties();
-                if (props == null) continue;
-                count++;
-                Object file = props.get(FILENAME);
-                if (file != null) applied.add(file.toString());
-                String pid = c.getFactoryPid() != null ? c.getFactoryPid() : c.getPid();
-                String source = file != null ? file.toString().replaceFirst("^file:", "") : "configuration admin";
-                problems.addAll(ConfigCheck.check(source, pid, asMap(props), Optional.ofNullable(described.get(pid)),
-                        described.keySet()));
-            }
-        }
-        String deploy = context.getProperty(DEPLOY_DIR);
-        if (deploy != null) problems.addAll(ConfigFileCheck.check(Path.of(deploy), applied, System.currentTimeMillis(), unreadSince));
-        return new Result(count, problems);
     }
 
     /** Every PID and factory PID described by an installed bundle. */

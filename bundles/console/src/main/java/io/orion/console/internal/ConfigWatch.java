@@ -38,7 +38,9 @@ public final class ConfigWatch implements ConfigurationListener {
 
     private final ConfigAudit audit;
     private final ScheduledExecutorService executor;
-    private final Set<String> reported = new HashSet<>();
+    /** What was logged already, per kind of check, so that one kind's look does not forget the other's. */
+    private final Set<String> reportedConfigs = new HashSet<>();
+    private final Set<String> reportedFiles = new HashSet<>();
     private final java.util.Map<java.nio.file.Path, Long> unreadSince = new java.util.HashMap<>();
     private ScheduledFuture<?> pending;
 
@@ -50,8 +52,10 @@ public final class ConfigWatch implements ConfigurationListener {
             t.setDaemon(true);
             return t;
         });
-        // The first look waits for start-up's own configurations to land.
-        executor.scheduleWithFixedDelay(this::check, ConfigFileCheck.SETTLE_MILLIS, FOLDER_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        // The first look waits for start-up's own configurations to land; then the configurations
+        // are checked again only when one changes, the deploy folder now and then.
+        executor.schedule(this::checkConfigurations, ConfigFileCheck.SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::checkFiles, ConfigFileCheck.SETTLE_MILLIS, FOLDER_EVERY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
@@ -63,19 +67,28 @@ public final class ConfigWatch implements ConfigurationListener {
     public void configurationEvent(ConfigurationEvent event) {
         synchronized (this) {
             if (pending != null) pending.cancel(false);
-            if (!executor.isShutdown()) pending = executor.schedule(this::check, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            if (!executor.isShutdown()) pending = executor.schedule(this::checkConfigurations, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkConfigurations() {
+        try {
+            report(audit.configurations().problems(), reportedConfigs);
+        } catch (Exception e) {
+            LOG.debug("configuration check skipped: {}", e.toString());
+        }
+    }
+
+    private void checkFiles() {
+        try {
+            report(audit.files(unreadSince), reportedFiles);
+        } catch (Exception e) {
+            LOG.debug("deploy folder check skipped: {}", e.toString());
         }
     }
 
     /** Logs each problem the first time it is seen; one that is fixed and comes back is logged again. */
-    private void check() {
-        List<ConfigProblem> problems;
-        try {
-            problems = audit.run(unreadSince).problems();
-        } catch (Exception e) {
-            LOG.debug("configuration check skipped: {}", e.toString());
-            return;
-        }
+    private static void report(List<ConfigProblem> problems, Set<String> reported) {
         Set<String> now = new HashSet<>();
         for (ConfigProblem p : problems) {
             String line = p.toString();
